@@ -1,0 +1,3 @@
+namespace AzureRdsFix.Core.Rules;
+
+public enum Severity { Info, Warning, Error }
