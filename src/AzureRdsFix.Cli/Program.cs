@@ -1,0 +1,6 @@
+namespace AzureRdsFix.Cli;
+
+public static class Program
+{
+    public static int Main() => 0;
+}
