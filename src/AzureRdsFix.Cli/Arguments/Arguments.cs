@@ -1,0 +1,41 @@
+using AzureRdsFix.Core.Model;
+
+namespace AzureRdsFix.Cli.Arguments;
+
+public sealed record ScopeArguments(
+    IReadOnlyList<string> Subscriptions,
+    IReadOnlyList<string> ResourceGroups,
+    IReadOnlyList<string> Vms,
+    IReadOnlyList<KeyValuePair<string, string>> Tags,
+    Shard? Shard);
+
+public sealed record ConnectionArguments(string Cloud, Uri? ArmEndpoint, string? Tenant, string Auth);
+
+public sealed record ExecutionArguments(int MaxParallel, string Channel, TimeSpan StepTimeout, string? JournalPath, string? ResumePath);
+
+public enum FailOn { Attention, Failed, Never }
+
+public sealed record OutputArguments(string? OutDir, IReadOnlyList<string> Formats, FailOn FailOn, bool Quiet);
+
+public enum RestartPolicy { Auto, Never }
+
+public sealed record FixArguments(
+    IReadOnlyList<string> LicenseServers,
+    int LicensingMode,
+    bool RemoveRdsh,
+    bool RemoveLicensingRole,
+    RestartPolicy Restart,
+    bool Yes);
+
+/// <summary>scan, plan and fix share these; <see cref="Fix"/> is null for scan.</summary>
+public sealed record RunArguments(
+    string Command,
+    ScopeArguments Scope,
+    ConnectionArguments Connection,
+    ExecutionArguments Execution,
+    OutputArguments Output,
+    int WarnDays,
+    FixArguments? Fix);
+
+/// <summary>Bad input: one sentence naming the input and what was expected. Exit code 2, no Azure call.</summary>
+public sealed class UsageException(string message) : Exception(message);

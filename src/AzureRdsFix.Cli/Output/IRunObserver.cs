@@ -1,0 +1,16 @@
+using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Reporting;
+
+namespace AzureRdsFix.Cli.Output;
+
+/// <summary>What the engine tells the console as a run goes. Implementations must be thread-safe.</summary>
+public interface IRunObserver
+{
+    void Discovered(VmRef vm);
+
+    void StepStarted(VmRef vm, string step);
+
+    void Completed(VmReport report);
+
+    void ScopeFailed(ScopeError error);
+}

@@ -1,0 +1,62 @@
+using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Reporting;
+using Spectre.Console;
+
+namespace AzureRdsFix.Cli.Output;
+
+/// <summary>The final table (VM, subscription, outcome, main finding) and the one-line summary.</summary>
+public static class SummaryRenderer
+{
+    public static void RenderTable(IAnsiConsole console, RunReport report)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("VM").AddColumn("Subscription").AddColumn("Outcome").AddColumn("Main finding").AddColumn("Reason");
+        foreach (var vm in report.Vms.OrderBy(v => OutcomeRank(v.Outcome)).ThenBy(v => v.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            var main = vm.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.RuleId, StringComparer.Ordinal).FirstOrDefault();
+            table.AddRow(
+                new Text(vm.Name),
+                new Text(ShortId(vm.SubscriptionId)),
+                new Markup(Colour(vm.Outcome)),
+                new Text(main is null ? "-" : $"{main.RuleId} {main.Title}"),
+                new Text(vm.Reason));
+        }
+
+        console.Write(table);
+        foreach (var error in report.ScopeErrors)
+        {
+            console.MarkupLineInterpolated($"[red]Not scanned:[/] {error.Scope}: {error.Message}");
+        }
+    }
+
+    public static string SummaryLine(RunReport report)
+    {
+        var parts = report.Summary.ByOutcome.Where(p => p.Value > 0).Select(p => $"{p.Value} {p.Key}");
+        var scopes = report.ScopeErrors.Count > 0 ? $"; {report.ScopeErrors.Count} scope(s) could not be read" : string.Empty;
+        return $"{report.Command}: {report.Summary.Total} VM(s): {string.Join(", ", parts)}{scopes}.";
+    }
+
+    private static string ShortId(string subscriptionId) => subscriptionId.Length > 8 ? subscriptionId[..8] : subscriptionId;
+
+    private static int OutcomeRank(VmOutcome outcome) => outcome switch
+    {
+        VmOutcome.Failed => 0,
+        VmOutcome.NeedsAttention => 1,
+        VmOutcome.Unreachable => 2,
+        VmOutcome.WouldFix => 3,
+        VmOutcome.FixedPendingRestart => 4,
+        VmOutcome.Fixed => 5,
+        VmOutcome.RolledBack => 6,
+        VmOutcome.Healthy => 7,
+        _ => 8,
+    };
+
+    private static string Colour(VmOutcome outcome) => outcome switch
+    {
+        VmOutcome.Failed => "[red]Failed[/]",
+        VmOutcome.NeedsAttention => "[yellow]NeedsAttention[/]",
+        VmOutcome.Unreachable => "[grey]Unreachable[/]",
+        VmOutcome.Fixed or VmOutcome.Healthy or VmOutcome.RolledBack => $"[green]{outcome}[/]",
+        _ => outcome.ToString(),
+    };
+}
