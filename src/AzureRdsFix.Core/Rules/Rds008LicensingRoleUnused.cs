@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using AzureRdsFix.Core.Probing;
+
+namespace AzureRdsFix.Core.Rules;
+
+/// <summary>
+/// RDS008: the RD Licensing role is installed on a VM without RDSH that no session host in the run names as its license
+/// server. The probe cannot see hosts outside the run that use it, so removal stays an explicit opt-in.
+/// </summary>
+public sealed class Rds008LicensingRoleUnused : IRule
+{
+    public RuleMetadata Metadata { get; } = new(
+        "RDS008",
+        "LicensingRoleUnused",
+        Severity.Warning,
+        "RD Licensing role installed but unused",
+        "The RD Licensing role (RDS-Licensing) is installed, but this VM is not a session host and no session host in the "
+        + "run names it as a license server: an unused license server is an attack surface and a source of confusion.",
+        "If no session host outside this run uses it either, remove the role (`fix --remove-licensing-role`); otherwise "
+        + "point those hosts at it explicitly.",
+        "fix --remove-licensing-role");
+
+    public IEnumerable<Finding> Evaluate(ProbeFacts facts, RuleContext context)
+    {
+        if (!string.Equals(facts.LicensingRole, "Installed", StringComparison.OrdinalIgnoreCase)
+            || facts.RdshInstalled
+            || context.NamesLicenseServer(facts.Computer))
+        {
+            return [];
+        }
+
+        var evidence = new JsonObject
+        {
+            ["licensingRole"] = facts.LicensingRole,
+            ["rdsh"] = new JsonObject { ["installState"] = facts.Rdsh.InstallState, ["feature"] = facts.Rdsh.Feature },
+            ["computer"] = facts.Computer,
+            ["fleetLicenseServers"] = Licensing.Strings(context.FleetLicenseServers.Order(StringComparer.OrdinalIgnoreCase)),
+        };
+        return [new Finding(Metadata.Id, Metadata.Severity, Metadata.Title, evidence) { FixableBy = FixKind.RemoveLicensingRole }];
+    }
+}
