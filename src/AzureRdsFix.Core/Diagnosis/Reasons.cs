@@ -23,7 +23,7 @@ internal static class Reasons
         var problem = Capitalise(Problem(main.RuleId, facts)) + $" ({main.RuleId})";
         var remedy = findings.Any(f => f.RuleId == "RDS006") && main.RuleId != "RDS006"
             ? $"{PolicySettings(facts)}, so fix it in Group Policy (RDS006)"
-            : Remedy(main.RuleId, fixKind);
+            : Remedy(main.RuleId, fixKind, Licensing.CheckServers(facts).Count(s => !s.Reachable));
         return $"{problem}; {remedy}.";
     }
 
@@ -40,7 +40,7 @@ internal static class Reasons
         _ => RuleCatalog.Find(ruleId)?.Metadata.Title ?? ruleId,
     };
 
-    private static string Remedy(string ruleId, string? fixKind) => fixKind switch
+    private static string Remedy(string ruleId, string? fixKind, int unreachable) => fixKind switch
     {
         FixKind.SetModeAndServers => "`fix --license-server HOST --licensing-mode PerUser|PerDevice` can repair it"
             + (ruleId == "RDS001" ? " (or `fix --remove-rdsh` if no license server is wanted)" : string.Empty),
@@ -49,7 +49,7 @@ internal static class Reasons
         FixKind.RemoveLicensingRole => "`fix --remove-licensing-role` can remove it if no session host outside this run uses it",
         _ => ruleId switch
         {
-            "RDS005" => "make it reachable from the VM (DNS, TCP 135) or name another with `fix --license-server HOST`",
+            "RDS005" => $"make {(unreachable == 1 ? "it" : "them")} reachable from the VM (DNS, TCP 135) or name another with `fix --license-server HOST`",
             "RDS007" => "move licensing to a license server at least as new as this session host",
             _ => "see the rule's recommendation",
         },

@@ -44,6 +44,14 @@ internal static class Licensing
     public static bool HasWorkingLicenseServer(ProbeFacts facts) =>
         IsValidMode(facts.EffectiveMode) && CheckServers(facts).Any(s => s.Reachable);
 
+    /// <summary>
+    /// Whether the grace period is over: GetGracePeriodDays says 0, or — when it could not be asked (no
+    /// Win32_TerminalServiceSetting) — the guest logged 1069 or 1128/50280, which are only logged once it is over.
+    /// </summary>
+    public static bool GraceOver(ProbeFacts facts) =>
+        facts.GraceDays == 0
+        || (facts.GraceDays is null && (facts.Events.ModeNotConfigured > 0 || facts.Events.GraceExpiredNoServer > 0));
+
     public static JsonObject Mode(ProbeFacts facts) => new()
     {
         ["local"] = facts.LicensingMode.Local,

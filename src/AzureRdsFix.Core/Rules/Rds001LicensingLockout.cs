@@ -10,7 +10,8 @@ public sealed class Rds001LicensingLockout : IRule
         "LicensingLockout",
         Severity.Error,
         "Grace period over and no working license server: RDP is refused",
-        "The Remote Desktop Session Host role is installed, its licensing grace period is over, and it has no working "
+        "The Remote Desktop Session Host role is installed, its licensing grace period is over (GetGracePeriodDays is 0, or "
+        + "it could not be asked and lockout events 1069 or 1128/50280 were logged), and it has no working "
         + "license server (none specified, none reachable on TCP 135, or the licensing mode is not Per User or Per Device), "
         + "so it refuses Remote Desktop connections.",
         "Set the licensing mode and a reachable license server (`fix --license-server HOST --licensing-mode PerUser|PerDevice`), "
@@ -19,12 +20,14 @@ public sealed class Rds001LicensingLockout : IRule
 
     public IEnumerable<Finding> Evaluate(ProbeFacts facts, RuleContext context)
     {
-        if (!facts.RdshInstalled || facts.GraceDays != 0 || Licensing.HasWorkingLicenseServer(facts))
+        if (!facts.RdshInstalled || !Licensing.GraceOver(facts) || Licensing.HasWorkingLicenseServer(facts))
         {
             return [];
         }
 
-        return [new Finding(Metadata.Id, Metadata.Severity, Metadata.Title, Licensing.State(facts))
+        var evidence = Licensing.State(facts);
+        evidence["graceOverFrom"] = facts.GraceDays is null ? "events" : "graceDays";
+        return [new Finding(Metadata.Id, Metadata.Severity, Metadata.Title, evidence)
         {
             FixableBy = Licensing.Unless(facts, FixKind.SetModeAndServers),
         }];

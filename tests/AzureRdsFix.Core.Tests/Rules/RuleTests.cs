@@ -40,8 +40,18 @@ public sealed class RuleTests
         Run(new Rds001LicensingLockout(), Probes.Healthy() with { GraceDays = 0, Reach = [] }).Should().ContainSingle();
 
     [Fact]
-    public void Rds001_GraceUnknown_NoFinding() =>
-        Run(new Rds001LicensingLockout(), Probes.LockedOut() with { GraceDays = null }).Should().BeEmpty();
+    public void Rds001_GraceUnknownNoEvents_NoFinding() =>
+        Run(new Rds001LicensingLockout(), Probes.LockedOut() with { GraceDays = null, Events = new EventCounts() }).Should().BeEmpty();
+
+    [Fact]
+    public void Rds001_GraceUnknownOnlyNoServerEvents_NoFinding() =>
+        Run(new Rds001LicensingLockout(), Probes.LockedOut() with { GraceDays = null, Events = new EventCounts { NoServerSpecified = 3 } })
+            .Should().BeEmpty();
+
+    [Fact]
+    public void Rds001_GraceUnknownLockoutEvents_FindingFromEvents() =>
+        Run(new Rds001LicensingLockout(), Probes.LockedOut() with { GraceDays = null }).Should().ContainSingle()
+            .Which.Evidence["graceOverFrom"]!.GetValue<string>().Should().Be("events");
 
     [Fact]
     public void Rds001_PolicyManaged_NotFixableLocally() =>
