@@ -1,0 +1,58 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace AzureRdsFix.Azure.Connection;
+
+/// <summary>--auth: which credential signs the ARM calls.</summary>
+public enum AuthMode
+{
+    Default,
+    Cli,
+    ManagedIdentity,
+    WorkloadIdentity,
+    Environment,
+    Token,
+}
+
+/// <summary>--cloud: the Azure cloud whose ARM endpoint and Entra authority are used.</summary>
+public enum AzureCloudName
+{
+    AzureCloud,
+    AzureChinaCloud,
+    AzureUSGovernment,
+}
+
+/// <summary>
+/// How to reach ARM. <see cref="ArmEndpoint"/> overrides the cloud's endpoint (the simulator, Azure Stack Hub, a test fake).
+/// <see cref="PinnedCertificate"/> is for the built-in simulator only: a server certificate is accepted when normal
+/// validation passes or when it is exactly this certificate; nothing else relaxes TLS.
+/// </summary>
+public sealed record ConnectionOptions
+{
+    public AzureCloudName Cloud { get; init; } = AzureCloudName.AzureCloud;
+
+    public Uri? ArmEndpoint { get; init; }
+
+    public string? TenantId { get; init; }
+
+    public AuthMode Auth { get; init; } = AuthMode.Default;
+
+    public X509Certificate2? PinnedCertificate { get; init; }
+
+    /// <summary>SDK transport retries (429/5xx/network) per call.</summary>
+    public int MaxRetries { get; init; } = 5;
+
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest a single server Retry-After is honoured; Compute asks for up to 1,200 s.</summary>
+    public TimeSpan RetryAfterCap { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The ARM endpoint these options resolve to, for messages.</summary>
+    public Uri ResolvedEndpoint => ArmEndpoint ?? Cloud switch
+    {
+        AzureCloudName.AzureChinaCloud => new Uri("https://management.chinacloudapi.cn/"),
+        AzureCloudName.AzureUSGovernment => new Uri("https://management.usgovcloudapi.net/"),
+        _ => new Uri("https://management.azure.com/"),
+    };
+}

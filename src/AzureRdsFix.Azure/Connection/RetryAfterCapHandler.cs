@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+
+namespace AzureRdsFix.Azure.Connection;
+
+/// <summary>
+/// Caps a server's Retry-After (and the retry-after-ms variants) before Azure.Core reads it.
+/// Azure.Core lets a server Retry-After override RetryOptions.MaxDelay ("If the service provides a Retry-After response
+/// header, the next retry will be delayed by the duration specified by the header value"); its RetryPolicy delay hooks
+/// are internal and DelayStrategy.GetNextDelay is not virtual, so the header is the one place to bound it. Compute
+/// throttling answers Retry-After: 1200, which would otherwise park a fleet worker for 20 minutes per call; the
+/// capped wait also bounds LRO polling intervals, which read the same header.
+/// </summary>
+public sealed class RetryAfterCapHandler(TimeSpan cap, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private static readonly string[] MillisecondHeaders = ["retry-after-ms", "x-ms-retry-after-ms"];
+
+    public TimeSpan Cap { get; } = cap;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        CapRetryAfter(response, Cap, DateTimeOffset.UtcNow);
+        return response;
+    }
+
+    public static void CapRetryAfter(HttpResponseMessage response, TimeSpan cap, DateTimeOffset now)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        var delay = retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - now : null);
+        if (delay > cap)
+        {
+            response.Headers.RetryAfter = new RetryConditionHeaderValue(cap);
+        }
+
+        foreach (var name in MillisecondHeaders)
+        {
+            if (response.Headers.TryGetValues(name, out var values)
+                && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms)
+                && ms > cap.TotalMilliseconds)
+            {
+                response.Headers.Remove(name);
+                response.Headers.TryAddWithoutValidation(name, cap.TotalMilliseconds.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Core;
+using Azure.ResourceManager;
+using Azure.ResourceManager.Compute;
+using Azure.ResourceManager.Compute.Models;
+using Azure.ResourceManager.Resources;
+using Azure.ResourceManager.Resources.Models;
+using AzureRdsFix.Azure.Errors;
+using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Reporting;
+
+namespace AzureRdsFix.Azure.Discovery;
+
+/// <summary>
+/// Lists VMs through ARM, one subscription (or resource group) at a time, following nextLink pages as they come.
+/// VMs named by full resource id (and nothing broader) are read one by one instead of listing whole subscriptions.
+/// </summary>
+public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
+{
+    public async IAsyncEnumerable<DiscoveryItem> DiscoverAsync(DiscoveryScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var filter = new VmFilter(scope);
+        var matchedTokens = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        IAsyncEnumerable<DiscoveryItem> source = filter.OnlyIds && scope.ResourceGroups.Count == 0
+            ? ReadByIdAsync(scope, filter, cancellationToken)
+            : ListAsync(scope, cancellationToken);
+
+        await foreach (var item in source.WithCancellation(cancellationToken))
+        {
+            if (item is DiscoveredVm vm)
+            {
+                var inScope = filter.Matches(vm.Vm, out var token);
+                if (token is not null)
+                {
+                    // Matched by name or id: found, even if a tag or the shard then leaves it out.
+                    matchedTokens.Add(token);
+                }
+
+                if (!inScope)
+                {
+                    continue;
+                }
+            }
+
+            yield return item;
+        }
+
+        foreach (var token in scope.Vms.Where(t => !matchedTokens.Contains(t)).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            yield return new DiscoveryFailure(
+                new ScopeError(token, $"VM '{token}' was not found in the scope that could be listed."),
+                AzureErrorKind.Failed);
+        }
+    }
+
+    private async IAsyncEnumerable<DiscoveryItem> ListAsync(DiscoveryScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var subscriptions = scope.Subscriptions.Count > 0
+            ? NamedSubscriptionsAsync(scope.Subscriptions, cancellationToken)
+            : VisibleSubscriptionsAsync(cancellationToken);
+
+        await foreach (var subscription in subscriptions.WithCancellation(cancellationToken))
+        {
+            if (subscription.Failure is not null)
+            {
+                yield return subscription.Failure;
+                continue;
+            }
+
+            var subscriptionId = subscription.Id!;
+            if (scope.ResourceGroups.Count == 0)
+            {
+                var resource = client.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(subscriptionId));
+                var pages = resource.GetVirtualMachinesAsync(statusOnly: null, filter: null, cancellationToken: cancellationToken);
+                await foreach (var item in GuardAsync(pages, $"subscription {subscriptionId}", $"list the VMs of subscription {subscriptionId}", cancellationToken))
+                {
+                    yield return item;
+                }
+
+                continue;
+            }
+
+            foreach (var group in scope.ResourceGroups.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var resourceGroup = client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(subscriptionId, group));
+                var pages = resourceGroup.GetVirtualMachines().GetAllAsync(filter: null, cancellationToken: cancellationToken);
+                var scopeName = $"subscription {subscriptionId} resource group {group}";
+                await foreach (var item in GuardAsync(pages, scopeName, $"list the VMs of resource group {group} in subscription {subscriptionId}", cancellationToken))
+                {
+                    yield return item;
+                }
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<DiscoveryItem> ReadByIdAsync(DiscoveryScope scope, VmFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var namedSubscriptions = new HashSet<string>(scope.Subscriptions, StringComparer.OrdinalIgnoreCase);
+        foreach (var id in filter.Ids)
+        {
+            if (!ResourceIdentifier.TryParse(id, out var resourceId) || resourceId?.SubscriptionId is null)
+            {
+                yield return new DiscoveryFailure(new ScopeError(id, $"VM '{id}' is not a valid resource id."), AzureErrorKind.Failed);
+                continue;
+            }
+
+            if (namedSubscriptions.Count > 0 && !namedSubscriptions.Contains(resourceId.SubscriptionId))
+            {
+                continue;
+            }
+
+            DiscoveryItem item;
+            try
+            {
+                var response = await client.GetVirtualMachineResource(resourceId).GetAsync(expand: null, cancellationToken);
+                item = ToItem(response.Value.Data);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Reported at the end as "not found", like a name that matched nothing.
+                continue;
+            }
+            catch (RequestFailedException e)
+            {
+                var failure = AzureErrors.Translate(e, $"read VM {id}");
+                item = new DiscoveryFailure(new ScopeError(id, failure.Message), failure.Kind);
+            }
+
+            yield return item;
+        }
+    }
+
+    private async IAsyncEnumerable<SubscriptionPick> NamedSubscriptionsAsync(IReadOnlyList<string> named, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var collection = client.GetSubscriptions();
+        foreach (var id in named.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            SubscriptionPick pick;
+            try
+            {
+                var response = await collection.GetAsync(id, cancellationToken);
+                pick = response.Value.Data.State == SubscriptionState.Enabled
+                        ? new SubscriptionPick(response.Value.Data.SubscriptionId ?? id, null)
+                        : new SubscriptionPick(null, new DiscoveryFailure(
+                            new ScopeError($"subscription {id}", $"Subscription {id} is {response.Value.Data.State}, not Enabled; skipped."),
+                            AzureErrorKind.Failed));
+            }
+            catch (RequestFailedException e) when (e.Status is 404 || (e.Status == 403 && e.ErrorCode is "SubscriptionNotFound" or "InvalidSubscriptionId"))
+            {
+                pick = NotFound(id);
+            }
+            catch (RequestFailedException e)
+            {
+                var failure = AzureErrors.Translate(e, $"read subscription {id}");
+                pick = new SubscriptionPick(null, new DiscoveryFailure(new ScopeError($"subscription {id}", failure.Message), failure.Kind));
+            }
+
+            yield return pick;
+        }
+    }
+
+    private async IAsyncEnumerable<SubscriptionPick> VisibleSubscriptionsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var pages = client.GetSubscriptions().GetAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            SubscriptionPick? pick = null;
+            try
+            {
+                if (!await pages.MoveNextAsync())
+                {
+                    yield break;
+                }
+
+                var data = pages.Current.Data;
+                if (data.State == SubscriptionState.Enabled && data.SubscriptionId is not null)
+                {
+                    pick = new SubscriptionPick(data.SubscriptionId, null);
+                }
+            }
+            catch (RequestFailedException e)
+            {
+                var failure = AzureErrors.Translate(e, "list the subscriptions this identity can see");
+                pick = new SubscriptionPick(null, new DiscoveryFailure(new ScopeError("subscriptions", failure.Message), failure.Kind));
+            }
+
+            if (pick is not null)
+            {
+                yield return pick;
+                if (pick.Failure is not null)
+                {
+                    yield break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Streams one listing; a failure anywhere in it becomes one <see cref="DiscoveryFailure"/> and ends that listing only.</summary>
+    private static async IAsyncEnumerable<DiscoveryItem> GuardAsync(
+        AsyncPageable<VirtualMachineResource> pages,
+        string scopeName,
+        string action,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var enumerator = pages.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            DiscoveryItem item;
+            try
+            {
+                if (!await enumerator.MoveNextAsync())
+                {
+                    yield break;
+                }
+
+                item = ToItem(enumerator.Current.Data);
+            }
+            catch (RequestFailedException e)
+            {
+                item = ScopeFailure(e, scopeName, action);
+            }
+
+            yield return item;
+            if (item is DiscoveryFailure)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static DiscoveryFailure ScopeFailure(RequestFailedException e, string scopeName, string action)
+    {
+        var failure = e.ErrorCode == "ResourceGroupNotFound"
+            ? new AzureFailure(AzureErrorKind.Failed, $"Could not {action}: the resource group was not found (404 ResourceGroupNotFound).", e.Status, e.ErrorCode)
+            : AzureErrors.Translate(e, action);
+        return new DiscoveryFailure(new ScopeError(scopeName, failure.Message), failure.Kind);
+    }
+
+    internal static DiscoveredVm ToItem(VirtualMachineData data)
+    {
+        var id = data.Id!;
+        var tags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in data.Tags)
+        {
+            tags[key] = value;
+        }
+
+        var vm = new VmRef(id.ToString(), data.Name, id.SubscriptionId ?? string.Empty, id.ResourceGroupName ?? string.Empty, data.Location.Name, tags);
+        var osDisk = data.StorageProfile?.OSDisk;
+        return new DiscoveredVm(vm, ToOsKind(osDisk?.OSType), osDisk?.ManagedDisk?.Id?.ToString());
+    }
+
+    internal static OsKind ToOsKind(SupportedOperatingSystemType? type) =>
+        type == SupportedOperatingSystemType.Windows ? OsKind.Windows
+        : type == SupportedOperatingSystemType.Linux ? OsKind.Linux
+        : OsKind.Unknown;
+
+    private static SubscriptionPick NotFound(string id) => new(null, new DiscoveryFailure(
+        new ScopeError($"subscription {id}", $"Subscription {id} was not found or is not visible to this identity."),
+        AzureErrorKind.Auth));
+
+    private sealed record SubscriptionPick(string? Id, DiscoveryFailure? Failure);
+}
