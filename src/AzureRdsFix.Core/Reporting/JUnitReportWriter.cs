@@ -1,0 +1,188 @@
+using System.Xml;
+using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Rules;
+
+namespace AzureRdsFix.Core.Reporting;
+
+/// <summary>
+/// report.junit.xml for test-result tabs (Azure Pipelines PublishTestResults, Jenkins, GitLab): one testsuite per
+/// subscription, one testcase per VM. NeedsAttention is a failure (a finding the operator must act on), Failed is an
+/// error (a step of the tool failed), NotApplicable and Unreachable are skipped (nothing was or could be checked);
+/// every other outcome passes. Scopes that could not be listed become errors in a "scope errors" suite.
+/// </summary>
+public sealed class JUnitReportWriter : IReportWriter
+{
+    public string Format => "junit";
+
+    public string FileName => "report.junit.xml";
+
+    public void Write(RunReport report, TextWriter writer)
+    {
+        // The declaration is written by hand: XmlWriter would take the encoding from the TextWriter (UTF-16 for a StringWriter).
+        writer.Write("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = true, IndentChars = "  ", NewLineChars = "\n" };
+        using (var xml = XmlWriter.Create(writer, settings))
+        {
+            var suites = report.Vms.GroupBy(vm => vm.SubscriptionId, StringComparer.OrdinalIgnoreCase).ToList();
+            xml.WriteStartElement("testsuites");
+            xml.WriteAttributeString("name", $"azrdsfix {report.Command}");
+            xml.WriteAttributeString("tests", ReportFacts.Number(report.Vms.Count + report.ScopeErrors.Count));
+            xml.WriteAttributeString("failures", ReportFacts.Number(report.Vms.Count(vm => Kind(vm.Outcome) == CaseKind.Failure)));
+            xml.WriteAttributeString("errors", ReportFacts.Number(report.Vms.Count(vm => Kind(vm.Outcome) == CaseKind.Error) + report.ScopeErrors.Count));
+            xml.WriteAttributeString("time", ReportFacts.Seconds((long)(report.FinishedAt - report.StartedAt).TotalMilliseconds));
+
+            var id = 0;
+            foreach (var suite in suites)
+            {
+                WriteSuite(xml, report, id++, suite.Key, [.. suite]);
+            }
+
+            if (report.ScopeErrors.Count > 0)
+            {
+                WriteScopeErrors(xml, report, id);
+            }
+
+            xml.WriteEndElement();
+        }
+
+        writer.Write('\n');
+    }
+
+    private static void WriteSuite(XmlWriter xml, RunReport report, int id, string subscriptionId, IReadOnlyList<VmReport> vms)
+    {
+        xml.WriteStartElement("testsuite");
+        xml.WriteAttributeString("name", $"subscription {subscriptionId}");
+        xml.WriteAttributeString("tests", ReportFacts.Number(vms.Count));
+        xml.WriteAttributeString("failures", ReportFacts.Number(vms.Count(vm => Kind(vm.Outcome) == CaseKind.Failure)));
+        xml.WriteAttributeString("errors", ReportFacts.Number(vms.Count(vm => Kind(vm.Outcome) == CaseKind.Error)));
+        xml.WriteAttributeString("skipped", ReportFacts.Number(vms.Count(vm => Kind(vm.Outcome) == CaseKind.Skipped)));
+        xml.WriteAttributeString("time", ReportFacts.Seconds(vms.Sum(vm => vm.DurationMs)));
+        xml.WriteAttributeString("timestamp", ReportFacts.Timestamp(report.StartedAt));
+        xml.WriteAttributeString("id", ReportFacts.Number(id));
+        xml.WriteAttributeString("package", "azrdsfix");
+
+        xml.WriteStartElement("properties");
+        WriteProperty(xml, "subscriptionId", subscriptionId);
+        WriteProperty(xml, "runId", report.RunId);
+        WriteProperty(xml, "command", report.Command);
+        xml.WriteEndElement();
+
+        foreach (var vm in vms)
+        {
+            WriteCase(xml, vm);
+        }
+
+        xml.WriteEndElement();
+    }
+
+    private static void WriteCase(XmlWriter xml, VmReport vm)
+    {
+        xml.WriteStartElement("testcase");
+        xml.WriteAttributeString("name", Clean(vm.Name));
+        xml.WriteAttributeString("classname", Clean(vm.ResourceGroup));
+        xml.WriteAttributeString("time", ReportFacts.Seconds(vm.DurationMs));
+
+        switch (Kind(vm.Outcome))
+        {
+            case CaseKind.Skipped:
+                xml.WriteStartElement("skipped");
+                xml.WriteAttributeString("message", Clean($"{vm.Outcome}: {vm.Reason}"));
+                xml.WriteEndElement();
+                xml.WriteElementString("system-out", Details(vm));
+                break;
+            case CaseKind.Error:
+                xml.WriteStartElement("error");
+                xml.WriteAttributeString("message", Clean(vm.Error ?? vm.Reason));
+                xml.WriteAttributeString("type", vm.Outcome.ToString());
+                xml.WriteString(Details(vm));
+                xml.WriteEndElement();
+                break;
+            case CaseKind.Failure:
+                xml.WriteStartElement("failure");
+                xml.WriteAttributeString("message", Clean(vm.Reason));
+                xml.WriteAttributeString("type", ReportFacts.MainRule(vm) ?? vm.Outcome.ToString());
+                xml.WriteString(Details(vm));
+                xml.WriteEndElement();
+                break;
+            case CaseKind.Passed:
+            default:
+                xml.WriteElementString("system-out", Details(vm));
+                break;
+        }
+
+        xml.WriteEndElement();
+    }
+
+    private static void WriteScopeErrors(XmlWriter xml, RunReport report, int id)
+    {
+        xml.WriteStartElement("testsuite");
+        xml.WriteAttributeString("name", "scope errors");
+        xml.WriteAttributeString("tests", ReportFacts.Number(report.ScopeErrors.Count));
+        xml.WriteAttributeString("failures", "0");
+        xml.WriteAttributeString("errors", ReportFacts.Number(report.ScopeErrors.Count));
+        xml.WriteAttributeString("skipped", "0");
+        xml.WriteAttributeString("time", ReportFacts.Seconds(0));
+        xml.WriteAttributeString("timestamp", ReportFacts.Timestamp(report.StartedAt));
+        xml.WriteAttributeString("id", ReportFacts.Number(id));
+        xml.WriteAttributeString("package", "azrdsfix");
+        foreach (var error in report.ScopeErrors)
+        {
+            xml.WriteStartElement("testcase");
+            xml.WriteAttributeString("name", Clean(error.Scope));
+            xml.WriteAttributeString("classname", "scope");
+            xml.WriteAttributeString("time", ReportFacts.Seconds(0));
+            xml.WriteStartElement("error");
+            xml.WriteAttributeString("message", Clean(error.Message));
+            xml.WriteAttributeString("type", "ScopeError");
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        xml.WriteEndElement();
+    }
+
+    private static void WriteProperty(XmlWriter xml, string name, string value)
+    {
+        xml.WriteStartElement("property");
+        xml.WriteAttributeString("name", name);
+        xml.WriteAttributeString("value", value);
+        xml.WriteEndElement();
+    }
+
+    /// <summary>The body of a failure/error and the system-out of every case: outcome, reason, findings, changes, snapshot.</summary>
+    private static string Details(VmReport vm)
+    {
+        var lines = new List<string> { $"{vm.Outcome}: {vm.Reason}", $"id: {vm.Id}" };
+        lines.AddRange(vm.Findings.Select(f => $"{f.RuleId} ({f.Severity}): {f.Title}"));
+        if (vm.Changes.Count > 0)
+        {
+            lines.Add("changes: " + ReportFacts.Changes(vm));
+        }
+
+        if (vm.Snapshot is { } snapshot)
+        {
+            lines.Add($"snapshot: {snapshot.Id} ({snapshot.State})");
+        }
+
+        if (vm.Error is { } error)
+        {
+            lines.Add("error: " + error);
+        }
+
+        return Clean(string.Join("\n", lines));
+    }
+
+    /// <summary>Characters XML 1.0 cannot carry (control characters from a guest or an error text) become '?'.</summary>
+    private static string Clean(string text) =>
+        text.All(XmlConvert.IsXmlChar) ? text : new string([.. text.Select(c => XmlConvert.IsXmlChar(c) || char.IsSurrogate(c) ? c : '?')]);
+
+    private static CaseKind Kind(VmOutcome outcome) => outcome switch
+    {
+        VmOutcome.NeedsAttention => CaseKind.Failure,
+        VmOutcome.Failed => CaseKind.Error,
+        VmOutcome.NotApplicable or VmOutcome.Unreachable => CaseKind.Skipped,
+        _ => CaseKind.Passed,
+    };
+
+    private enum CaseKind { Passed, Failure, Error, Skipped }
+}
