@@ -242,15 +242,13 @@ function New-Change {
 }
 
 function New-Result {
-    param([string] $Status, [AllowNull()] [string] $Blocked, [string[]] $Unreachable, [object[]] $Changes, [AllowNull()] [string] $Method)
+    param([string] $Status, [AllowNull()] $Blocked, [string[]] $Unreachable, [object[]] $Changes, [AllowNull()] $Method)
     $restart = $false
     foreach ($change in $Changes) { if ($change.changed) { $restart = $true } }
     if ($Status -ne 'Blocked') {
         $Status = 'NoChange'
         if ($restart) { $Status = 'Applied' }
     }
-    if ($Blocked -eq '') { $Blocked = $null }
-    if ($Method -eq '') { $Method = $null }
     return [ordered]@{
         schema        = 1
         operation     = $Operation

@@ -1,0 +1,156 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'GuestFixture.TestHelpers.ps1')
+    $remediateCases = @(Get-RemediateCases | ForEach-Object { @{ Case = $_; Name = $_.name } })
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'GuestFixture.TestHelpers.ps1')
+    Initialize-GuestStubs
+    $script:RemediateScript = 'Set-RdsLicensing.ps1'
+
+    function ConvertTo-ParameterTable {
+        param($Parameters)
+        $table = @{}
+        foreach ($property in $Parameters.PSObject.Properties) { $table[$property.Name] = [string]$property.Value }
+        return $table
+    }
+
+    function Assert-NothingWritten {
+        Should -Invoke New-Item -Times 0 -Exactly
+        Should -Invoke New-ItemProperty -Times 0 -Exactly
+        Should -Invoke Set-ItemProperty -Times 0 -Exactly
+        Should -Invoke Remove-ItemProperty -Times 0 -Exactly
+        Should -Invoke Uninstall-WindowsFeature -Times 0 -Exactly
+        Should -Invoke Invoke-CimMethod -Times 0 -Exactly
+    }
+}
+
+Describe 'Set-RdsLicensing' {
+    Context 'case <Name>' -ForEach $remediateCases {
+        BeforeEach {
+            $guest = New-FakeGuest -FixtureName $Case.fixture
+            Register-GuestMocks -Guest $guest
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters (ConvertTo-ParameterTable $Case.parameters)
+        }
+
+        It 'prints exactly one line of the expected kind' {
+            $run.Lines.Count | Should -Be 1
+            (Split-OutputLine -Line $run.Lines[0]).Kind | Should -Be $Case.expectedKind
+            $expectedExit = 0
+            if ($Case.expectedKind -eq 'error') { $expectedExit = 1 }
+            $run.ExitCode | Should -Be $expectedExit
+        }
+
+        It 'prints the expected output, keys in contract order' {
+            $actual = (Split-OutputLine -Line $run.Lines[0]).Value
+            ConvertTo-OrderedJson $actual | Should -Be (ConvertTo-OrderedJson $Case.expectedOutput)
+        }
+
+        It 'leaves the expected registry and features' {
+            ConvertTo-CanonicalJson $guest.Registry | Should -Be (ConvertTo-CanonicalJson $Case.expectedRegistryAfter)
+            ConvertTo-CanonicalJson $guest.Features | Should -Be (ConvertTo-CanonicalJson $Case.expectedFeaturesAfter)
+        }
+
+        It 'writes only when the status is Applied' {
+            if ($Case.expectedKind -eq 'remediate' -and $Case.expectedOutput.status -eq 'Applied') {
+                $original = New-FakeGuest -FixtureName $Case.fixture
+                $before = (ConvertTo-CanonicalJson $original.Registry) + (ConvertTo-CanonicalJson $original.Features)
+                $after = (ConvertTo-CanonicalJson $guest.Registry) + (ConvertTo-CanonicalJson $guest.Features)
+                $after | Should -Not -Be $before
+            }
+            else {
+                Assert-NothingWritten
+            }
+        }
+    }
+
+    Context 'idempotence' {
+        It 'applies to a locked-out host once, then reports NoChange with the same registry' {
+            $guest = New-FakeGuest -FixtureName 'locked-out'
+            Register-GuestMocks -Guest $guest
+            $parameters = @{ Operation = 'Apply'; LicensingMode = '4'; LicenseServers = 'ls01.contoso.com' }
+            $first = Split-OutputLine -Line (Invoke-GuestScript -Name $script:RemediateScript -Parameters $parameters).Lines[0]
+            $registryAfterFirst = ConvertTo-CanonicalJson $guest.Registry
+            $second = Split-OutputLine -Line (Invoke-GuestScript -Name $script:RemediateScript -Parameters $parameters).Lines[0]
+            $first.Value.status | Should -Be 'Applied'
+            $second.Value.status | Should -Be 'NoChange'
+            $second.Value.method | Should -BeNullOrEmpty
+            ConvertTo-CanonicalJson $guest.Registry | Should -Be $registryAfterFirst
+            Should -Invoke Invoke-CimMethod -Times 2 -Exactly -ParameterFilter { $MethodName -in 'ChangeMode', 'SetSpecifiedLicenseServerList' }
+        }
+
+        It 'restores the before-values an Apply reported, back to the original registry' {
+            $guest = New-FakeGuest -FixtureName 'grace-expiring'
+            $original = ConvertTo-CanonicalJson $guest.Registry
+            Register-GuestMocks -Guest $guest
+            $apply = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicensingMode = '2'; LicenseServers = 'ls01.contoso.com' }).Lines[0]).Value
+            $restore = @{ Operation = 'Restore'; LicensingMode = '<absent>'; LicenseServers = '<absent>' }
+            foreach ($change in $apply.changes) {
+                if ($null -ne $change.before) { $restore[$change.setting -replace 'SpecifiedLicenseServers', 'LicenseServers'] = $change.before }
+            }
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters $restore
+            (Split-OutputLine -Line $run.Lines[0]).Value.status | Should -Be 'Applied'
+            ($guest.Registry.Keys | Sort-Object) | Should -Contain 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
+            $guest.Registry.Remove('HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers')
+            ConvertTo-CanonicalJson $guest.Registry | Should -Be $original
+        }
+    }
+
+    Context 'write paths' {
+        It 'falls back to the registry when ChangeMode does not take effect' {
+            $guest = New-FakeGuest -FixtureName 'locked-out'
+            Register-GuestMocks -Guest $guest
+            Mock Invoke-CimMethod { [pscustomobject]@{ ReturnValue = [uint32]1 } } -ParameterFilter { $MethodName -eq 'ChangeMode' }
+            $result = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicensingMode = '4' }).Lines[0]).Value
+            $result.method | Should -Be 'Registry'
+            $result.changes[0].after | Should -Be '4'
+            $guest.Registry['HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core']['LicensingMode'].value | Should -Be 4
+        }
+
+        It 'removes roles only when installed and never restarts anything' {
+            $guest = New-FakeGuest -FixtureName 'locked-out'
+            Register-GuestMocks -Guest $guest
+            $null = Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; RemoveRdsh = 'TRUE'; RemoveLicensingRole = 'true' }
+            Should -Invoke Uninstall-WindowsFeature -Times 1 -Exactly -ParameterFilter { $Name -contains 'RDS-RD-Server' }
+            Should -Invoke Restart-Service -Times 0 -Exactly
+        }
+
+        It 'reports null role states on a client OS' {
+            Register-GuestMocks -Guest (New-FakeGuest -FixtureName 'client-os')
+            $result = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'apply'; RemoveRdsh = 'true' }).Lines[0]).Value
+            $result.operation | Should -Be 'Apply'
+            $result.status | Should -Be 'NoChange'
+            $result.changes[0].before | Should -BeNullOrEmpty
+        }
+
+        It 'prints one error line when a write fails unexpectedly' {
+            Register-GuestMocks -Guest (New-FakeGuest -FixtureName 'no-cim-class')
+            Mock New-ItemProperty { throw 'Requested registry access is not allowed.' }
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicensingMode = '4' }
+            $run.Lines.Count | Should -Be 1
+            $run.ExitCode | Should -Be 1
+            (Split-OutputLine -Line $run.Lines[0]).Value.message | Should -Be 'Requested registry access is not allowed.'
+        }
+    }
+
+    Context 'output size' {
+        It 'stays under 3,500 bytes with the longest lists it can report' {
+            $guest = New-FakeGuest -FixtureName 'server-unreachable'
+            $long = @(0..3 | ForEach-Object { ('h{0}' -f $_) + ('.' + ('x' * 61)) * 2 })
+            $requested = $long -join ','
+            $requested.Length | Should -BeLessOrEqual 512
+            $guest.Registry['HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers']['SpecifiedLicenseServers'].value = [string[]]@(1..20 | ForEach-Object { '<' + ('y' * 200) })
+            $guest.Dns = @()
+            Register-GuestMocks -Guest $guest
+            $line = (Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicensingMode = '4'; LicenseServers = $requested; RemoveRdsh = 'false' }).Lines[0]
+            $result = (Split-OutputLine -Line $line).Value
+            $result.blocked | Should -Be 'Unreachable'
+            $result.unreachable.Count | Should -Be 4
+            $result.changes[1].before.Length | Should -Be 512
+            $result.changes[1].before | Should -BeLike '?yyy*...'
+            $bytes = [System.Text.Encoding]::UTF8.GetByteCount($line)
+            Write-Host "    worst-case remediate line: $bytes bytes"
+            $bytes | Should -BeLessThan 3500
+        }
+    }
+}
