@@ -1,0 +1,10 @@
+namespace AzureRdsFix.Azure.Power;
+
+public sealed record PowerOptions
+{
+    /// <summary>How long to wait after a restart for the VM agent to report Ready.</summary>
+    public TimeSpan AgentReadyTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Instance view polling interval while waiting (each poll is one LowCostGet).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(15);
+}
