@@ -66,6 +66,25 @@ public static class ReportJson
         };
     }
 
+    /// <summary>One VM entry of report.json as a JSON node (the journal stores each VM's final entry this way).</summary>
+    public static JsonNode ToNode(VmReport vm)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            WriteVm(json, vm);
+        }
+
+        return JsonNode.Parse(buffer.WrittenSpan)!;
+    }
+
+    /// <summary>Reads one VM entry written by <see cref="ToNode"/> (or taken from report.json's vms).</summary>
+    public static VmReport FromNode(JsonNode node)
+    {
+        using var document = JsonDocument.Parse(node.ToJsonString());
+        return ReadVm(document.RootElement);
+    }
+
     private static void WriteReport(Utf8JsonWriter json, RunReport report)
     {
         json.WriteStartObject();

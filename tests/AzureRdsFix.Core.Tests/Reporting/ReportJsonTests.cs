@@ -50,6 +50,19 @@ public sealed class ReportJsonTests
     }
 
     [Fact]
+    public void FromNode_ToNodeOfEveryVm_SameEntry()
+    {
+        foreach (var vm in SampleReport.Create().Vms)
+        {
+            var node = ReportJson.ToNode(vm);
+            var back = ReportJson.FromNode(JsonNode.Parse(node.ToJsonString())!);
+
+            ReportJson.ToNode(back).ToJsonString().Should().Be(node.ToJsonString());
+            back.Outcome.Should().Be(vm.Outcome);
+        }
+    }
+
+    [Fact]
     public void Read_UnknownOutcome_ThrowsNamingIt()
     {
         var node = JsonNode.Parse(ReportJson.Write(SampleReport.Create()))!;
