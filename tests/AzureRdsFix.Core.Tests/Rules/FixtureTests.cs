@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AzureRdsFix.Core.Diagnosis;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Probing;
+using AzureRdsFix.Core.Reporting;
 using AzureRdsFix.Core.Rules;
 using AzureRdsFix.Core.Tests.Support;
 
@@ -55,6 +56,44 @@ public sealed class FixtureTests
 
         files.Should().BeSubsetOf(covered, "every guest fixture should have a diagnosis expectation here");
     }
+
+    public static TheoryData<string> ApplyCases =>
+    [
+        .. RemediateCases()
+            .Where(c => c["parameters"]!["Operation"]!.GetValue<string>() == "Apply"
+                && c["expectedOutput"]?["status"]?.GetValue<string>() is "Applied" or "NoChange"
+                || c["expectedOutput"]?["blocked"]?.GetValue<string>() == "GroupPolicy")
+            .Select(c => c["name"]!.GetValue<string>()),
+    ];
+
+    /// <summary>
+    /// The planner and the remediation script agree: what `plan` says fix would change is what the script changes on
+    /// the same guest with the same parameters (cases the script blocks for Group Policy: nothing on both sides).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ApplyCases))]
+    public void Plan_RemediateCase_SameChangesAsScript(string name)
+    {
+        var testCase = RemediateCases().Single(c => c["name"]!.GetValue<string>() == name);
+        var parameters = testCase["parameters"]!.AsObject();
+        string? Parameter(string key) => parameters[key]?.GetValue<string>() is { Length: > 0 } value ? value : null;
+        var request = new FixRequest(
+            Parameter("LicenseServers")?.Split(',') ?? [],
+            Parameter("LicensingMode") is { } mode ? int.Parse(mode, System.Globalization.CultureInfo.InvariantCulture) : null,
+            Parameter("RemoveRdsh") == "true",
+            Parameter("RemoveLicensingRole") == "true");
+        var facts = Load(testCase["fixture"]!.GetValue<string>());
+
+        var plan = Planner.Plan(facts, Diagnoser.Diagnose(facts, RuleContext.Default), request);
+
+        var scriptChanges = testCase["expectedOutput"]!["changes"]!.AsArray()
+            .Where(c => c!["changed"]!.GetValue<bool>())
+            .Select(c => new SettingChange(c!["setting"]!.GetValue<string>(), c["before"]?.GetValue<string>(), c["after"]?.GetValue<string>()));
+        plan.Changes.Should().Equal(scriptChanges, plan.Reason);
+    }
+
+    private static IEnumerable<JsonNode> RemediateCases() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(FixtureDirectory, "remediate-cases.json")))!.AsArray().Select(c => c!);
 
     private static ProbeFacts Load(string fixture)
     {
