@@ -10,4 +10,10 @@ public sealed record CliServices(IOContext IO, ICliEnvironment Environment, Time
     /// for that endpoint only, in addition to the normal checks. Never set from the command line.
     /// </summary>
     public X509Certificate2? PinnedCertificate { get; init; }
+
+    /// <summary>Run Command pacing; the built-in simulator answers in milliseconds, so the demo waits less between 409 retries.</summary>
+    public Azure.Guest.GuestChannelOptions GuestChannel { get; init; } = new();
+
+    /// <summary>How often and how long to wait for the VM agent after a restart.</summary>
+    public Azure.Power.PowerOptions Power { get; init; } = new();
 }

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using AzureRdsFix.Cli.Arguments;
+using AzureRdsFix.Cli.Hosting;
+using AzureRdsFix.Simulation;
+using AzureRdsFix.Simulation.Fleets;
+
+namespace AzureRdsFix.Cli.Commands;
+
+/// <summary>
+/// `azrdsfix demo`: the whole job against the built-in simulated Azure, through the same Azure SDK path as a real run.
+/// The simulator's certificate is pinned for this process only.
+/// </summary>
+public sealed class DemoCommand(CliServices services)
+{
+    private const string DemoToken = "demo-token-not-a-secret";
+
+    private readonly Option<int?> _vms = new(OptionNames.Vms) { Description = "Use a generated fleet of N VMs instead of the demo fleet." };
+    private readonly Option<bool> _fix = new(OptionNames.Fix) { Description = "Scan, then fix with the simulator's license server, then verify." };
+    private readonly Option<string?> _out = new(OptionNames.Out) { Description = "Output folder (default ./azrdsfix-runs/<runId>/)." };
+
+    public Command Build()
+    {
+        var command = new Command("demo", "Run the whole job against the built-in simulated Azure (no Azure account needed).");
+        command.Options.Add(_vms);
+        command.Options.Add(_fix);
+        command.Options.Add(_out);
+        command.SetAction((result, ct) => ExecuteAsync(result.GetValue(_vms), result.GetValue(_fix), result.GetValue(_out), ct));
+        return command;
+    }
+
+    private async Task<int> ExecuteAsync(int? vms, bool fix, string? outDir, CancellationToken cancellationToken)
+    {
+        if (vms is < 1 or > 20000)
+        {
+            throw new UsageException($"{OptionNames.Vms} {vms} is out of range: expected a whole number from 1 to 20000.");
+        }
+
+        var fleet = vms is { } count ? Fleet.Generate(count, Math.Max(1, count / 500), seed: 1) : Fleet.Demo();
+        await using var azure = await SimulatedAzure.StartAsync(fleet, new SimulationOptions(), cancellationToken);
+        await services.IO.Out.WriteLineAsync($"Simulated Azure at {azure.Endpoint} with {fleet.VmCount} VMs in {fleet.Subscriptions.Count} subscriptions.");
+
+        var environment = new DemoEnvironment(services.Environment, DemoToken);
+        var demo = services with
+        {
+            Environment = environment,
+            PinnedCertificate = azure.Certificate,
+            GuestChannel = services.GuestChannel with { BusyRetryDelay = TimeSpan.FromMilliseconds(200), BusyRetryMaxDelay = TimeSpan.FromSeconds(2) },
+        };
+        var root = new[] { "--arm-endpoint", azure.Endpoint.ToString(), "--auth", "token", "--fail-on", "never" };
+        var outArgs = outDir is null ? [] : new[] { "--out", Path.Combine(outDir, "scan") };
+        await services.IO.Out.WriteLineAsync("== scan ==");
+        var scan = await new CliApp(demo).RunAsync(["scan", .. root, .. outArgs], cancellationToken);
+        if (!fix || scan is not (ExitCodes.Success or ExitCodes.FindingsAtThreshold))
+        {
+            return scan;
+        }
+
+        await services.IO.Out.WriteLineAsync($"== fix --license-server {fleet.LicenseServer} ==");
+        var fixOut = outDir is null ? [] : new[] { "--out", Path.Combine(outDir, "fix") };
+        return await new CliApp(demo).RunAsync(["fix", .. root, "--license-server", fleet.LicenseServer!, "--yes", .. fixOut], cancellationToken);
+    }
+
+    /// <summary>The caller's environment, plus the simulator's throwaway token for --auth token.</summary>
+    private sealed class DemoEnvironment(ICliEnvironment inner, string token) : ICliEnvironment
+    {
+        public string? GetVariable(string name) => name == OptionNames.AccessTokenVariable ? token : inner.GetVariable(name);
+
+        public string CurrentDirectory => inner.CurrentDirectory;
+    }
+}

@@ -1,0 +1,216 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using AzureRdsFix.Azure.Connection;
+using AzureRdsFix.Cli.Arguments;
+using AzureRdsFix.Cli.Engine;
+using AzureRdsFix.Cli.Hosting;
+using AzureRdsFix.Cli.Journal;
+using AzureRdsFix.Cli.Output;
+using AzureRdsFix.Core.Journal;
+using AzureRdsFix.Core.Reporting;
+
+namespace AzureRdsFix.Cli.Commands;
+
+/// <summary>`scan`, `plan` and `fix`: the same run over the fleet, stopping after diagnose, plan, or going to the end.</summary>
+public sealed class FleetCommand(CliServices services, RunOptions options, string name)
+{
+    private static readonly Dictionary<string, string> Descriptions = new()
+    {
+        ["scan"] = "Read-only: probe every VM in scope and diagnose Remote Desktop licensing.",
+        ["plan"] = "Read-only: show, per VM, exactly what fix would change.",
+        ["fix"] = "Snapshot the OS disk, repair licensing in-guest, restart if needed, and verify.",
+    };
+
+    public Command Build()
+    {
+        var command = new Command(name, Descriptions[name]);
+        options.AddScanOptions(command);
+        if (name != "scan")
+        {
+            options.AddFixOptions(command, withYes: name == "fix");
+        }
+
+        command.SetAction((result, ct) => ExecuteAsync(options.Bind(result, name), ct));
+        return command;
+    }
+
+    public async Task<int> ExecuteAsync(RunArguments args, CancellationToken cancellationToken)
+    {
+        if (args.Fix is { } fix && args.Command == "fix" && !await ConfirmAsync(fix))
+        {
+            return ExitCodes.BadInput;
+        }
+
+        var resume = args.Execution.ResumePath is { } resumePath ? ResumeState.From(JournalReader.Read(resumePath)) : ResumeState.None;
+        if (resume.Command is { } earlier && earlier != args.Command)
+        {
+            throw new UsageException($"{OptionNames.Resume} '{args.Execution.ResumePath}' is the journal of a {earlier} run: resume it with 'azrdsfix {earlier}'.");
+        }
+
+        var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
+        var outDir = ResolveOutDir(args, runId);
+        var journalPath = args.Execution.ResumePath ?? args.Execution.JournalPath ?? Path.Combine(outDir, "journal.jsonl");
+        var connection = new ConnectionOptions
+        {
+            Cloud = Enum.Parse<AzureCloudName>(args.Connection.Cloud, ignoreCase: true),
+            ArmEndpoint = args.Connection.ArmEndpoint,
+            TenantId = args.Connection.Tenant,
+            Auth = ParseAuth(args.Connection.Auth),
+            PinnedCertificate = services.PinnedCertificate,
+        };
+
+        global::Azure.ResourceManager.ArmClient client;
+        try
+        {
+            client = ArmClientFactory.Create(connection, services.Environment.GetVariable);
+        }
+        catch (AzureConnectionException ex)
+        {
+            throw new ToolFailureException(ex.Message, ex);
+        }
+
+        var startedAt = services.Time.GetUtcNow();
+        await using var journal = new JournalWriter(journalPath);
+        await journal.AppendAsync(new JournalEntry
+        {
+            At = startedAt,
+            Type = JournalTypes.RunStarted,
+            RunId = runId,
+            Data = RunOptionsRecord(args, connection),
+        });
+
+        var console = ConsoleFactory.For(services.IO);
+        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time);
+        EngineResult result;
+        if (args.Output.Quiet)
+        {
+            result = await new RunEngine(ports, args, runId, journal, new SilentProgress(), services.Time, resume).RunAsync(cancellationToken);
+        }
+        else if (services.IO.OutputIsTerminal)
+        {
+            var live = new LiveProgress(console);
+            result = await live.RunAsync(() => new RunEngine(ports, args, runId, journal, live, services.Time, resume).RunAsync(cancellationToken));
+        }
+        else
+        {
+            result = await new RunEngine(ports, args, runId, journal, new PlainProgress(services.IO.Out), services.Time, resume).RunAsync(cancellationToken);
+        }
+
+        var report = new RunReport
+        {
+            Tool = new ToolInfo("azrdsfix", ToolVersion.Current),
+            RunId = runId,
+            Command = args.Command,
+            StartedAt = startedAt,
+            FinishedAt = services.Time.GetUtcNow(),
+            Vms = result.Vms.OrderBy(v => v.SubscriptionId, StringComparer.OrdinalIgnoreCase).ThenBy(v => v.Id, StringComparer.OrdinalIgnoreCase).ToArray(),
+            ScopeErrors = result.ScopeErrors,
+        };
+
+        var written = ReportFiles.Write(report, outDir, args.Output.Formats);
+        await journal.AppendAsync(new JournalEntry
+        {
+            At = report.FinishedAt,
+            Type = JournalTypes.RunFinished,
+            RunId = runId,
+            Status = result.Cancelled ? StepStatus.Cancelled : StepStatus.Succeeded,
+            Data = new JsonObject { ["summary"] = SummaryRenderer.SummaryLine(report) },
+        });
+
+        if (!args.Output.Quiet)
+        {
+            SummaryRenderer.RenderTable(console, report);
+            await services.IO.Out.WriteLineAsync($"Report: {written.ReportJson}");
+            await services.IO.Out.WriteLineAsync($"Journal: {Path.GetFullPath(journalPath)}");
+        }
+
+        await services.IO.Out.WriteLineAsync(SummaryRenderer.SummaryLine(report));
+        if (AzurePipelines.IsActive(services.Environment.GetVariable))
+        {
+            AzurePipelines.Write(services.IO.Out, report, written.Markdown);
+        }
+
+        if (result.Cancelled)
+        {
+            await services.IO.Error.WriteLineAsync($"azrdsfix: cancelled; in-flight steps are recorded. Continue with: azrdsfix {args.Command} {OptionNames.Resume} {journalPath}");
+            return ExitCodes.Cancelled;
+        }
+
+        if (result.AuthFailedEverywhere)
+        {
+            await services.IO.Error.WriteLineAsync($"azrdsfix: {result.ScopeErrors[0].Message}");
+            return ExitCodes.ToolFailure;
+        }
+
+        return ExitPolicy.For(report, args.Output.FailOn);
+    }
+
+    private async Task<bool> ConfirmAsync(FixArguments fix)
+    {
+        if (fix.Yes)
+        {
+            return true;
+        }
+
+        if (!services.IO.InputIsTerminal)
+        {
+            throw new UsageException($"fix changes VMs and needs confirmation: run it from a terminal, or pass {OptionNames.Yes}.");
+        }
+
+        await services.IO.Out.WriteAsync("fix will snapshot the OS disk of every VM it changes, change Remote Desktop licensing in-guest and may restart VMs. Continue? [y/N] ");
+        var answer = await services.IO.In.ReadLineAsync();
+        var yes = answer?.Trim().ToUpperInvariant() is "Y" or "YES";
+        if (!yes)
+        {
+            await services.IO.Error.WriteLineAsync("azrdsfix: not confirmed; nothing was changed.");
+        }
+
+        return yes;
+    }
+
+    private string ResolveOutDir(RunArguments args, string runId)
+    {
+        if (args.Output.OutDir is { } outDir)
+        {
+            return Path.GetFullPath(outDir, services.Environment.CurrentDirectory);
+        }
+
+        if (args.Execution.ResumePath is { } resume)
+        {
+            return Path.GetDirectoryName(Path.GetFullPath(resume, services.Environment.CurrentDirectory))!;
+        }
+
+        return Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId);
+    }
+
+    private static AuthMode ParseAuth(string auth) => auth switch
+    {
+        "cli" => AuthMode.Cli,
+        "managed-identity" => AuthMode.ManagedIdentity,
+        "workload-identity" => AuthMode.WorkloadIdentity,
+        "environment" => AuthMode.Environment,
+        "token" => AuthMode.Token,
+        _ => AuthMode.Default,
+    };
+
+    /// <summary>The run's options as the journal keeps them: what was asked, never a credential.</summary>
+    private static JsonObject RunOptionsRecord(RunArguments args, ConnectionOptions connection) => new()
+    {
+        ["command"] = args.Command,
+        ["armEndpoint"] = connection.ResolvedEndpoint.ToString(),
+        ["auth"] = args.Connection.Auth,
+        ["tenant"] = args.Connection.Tenant,
+        ["subscriptions"] = new JsonArray(args.Scope.Subscriptions.Select(s => (JsonNode)s).ToArray()),
+        ["resourceGroups"] = new JsonArray(args.Scope.ResourceGroups.Select(s => (JsonNode)s).ToArray()),
+        ["vms"] = new JsonArray(args.Scope.Vms.Select(s => (JsonNode)s).ToArray()),
+        ["tags"] = new JsonArray(args.Scope.Tags.Select(t => (JsonNode)$"{t.Key}={t.Value}").ToArray()),
+        ["shard"] = args.Scope.Shard?.ToString(),
+        ["maxParallel"] = args.Execution.MaxParallel,
+        ["warnDays"] = args.WarnDays,
+        ["licenseServers"] = args.Fix is null ? null : new JsonArray(args.Fix.LicenseServers.Select(s => (JsonNode)s).ToArray()),
+        ["licensingMode"] = args.Fix?.LicensingMode,
+        ["removeRdsh"] = args.Fix?.RemoveRdsh,
+        ["removeLicensingRole"] = args.Fix?.RemoveLicensingRole,
+        ["restart"] = args.Fix?.Restart.ToString(),
+    };
+}

@@ -1,0 +1,22 @@
+using Azure.ResourceManager;
+using AzureRdsFix.Azure.Discovery;
+using AzureRdsFix.Azure.Guest;
+using AzureRdsFix.Azure.Power;
+using AzureRdsFix.Azure.Snapshots;
+using AzureRdsFix.Azure.Triage;
+
+namespace AzureRdsFix.Cli.Engine;
+
+public static class EnginePortsFactory
+{
+    public static EnginePorts Create(ArmClient client, GuestChannelOptions guestOptions, PowerOptions powerOptions, TimeProvider time)
+    {
+        var inspector = new ArmVmInspector(client);
+        return new(
+        new ArmFleetDiscovery(client),
+        inspector,
+        new RunCommandGuestChannel(client, guestOptions, time),
+        new ArmSnapshotService(client),
+        new ArmVmPowerService(client, inspector, powerOptions, time));
+    }
+}

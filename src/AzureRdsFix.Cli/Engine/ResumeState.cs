@@ -1,0 +1,48 @@
+using System.Text.Json;
+using AzureRdsFix.Core.Journal;
+using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Reporting;
+
+namespace AzureRdsFix.Cli.Engine;
+
+/// <summary>
+/// What --resume takes from an earlier run's journal: the VMs that reached a final outcome (not touched again) and, for
+/// the others, the snapshot already taken (never taken twice) and whether remediation had started (the VM is
+/// re-probed before anything else happens to it — which the pipeline always does first).
+/// </summary>
+public sealed record ResumeState(
+    string? RunId,
+    string? Command,
+    IReadOnlyDictionary<string, VmReport> FinalReports,
+    IReadOnlyDictionary<string, PriorVmState> Prior)
+{
+    public static readonly ResumeState None = new(null, null, new Dictionary<string, VmReport>(), new Dictionary<string, PriorVmState>());
+
+    public static ResumeState From(IReadOnlyList<JournalEntry> entries)
+    {
+        var started = entries.FirstOrDefault(e => e.Type == JournalTypes.RunStarted);
+        var finals = new Dictionary<string, VmReport>(VmRef.IdComparer);
+        var snapshots = new Dictionary<string, SnapshotInfo>(VmRef.IdComparer);
+        var remediating = new HashSet<string>(VmRef.IdComparer);
+        foreach (var entry in entries.Where(e => e.VmId is not null))
+        {
+            var vmId = entry.VmId!;
+            if (entry.Type == JournalTypes.VmOutcome && entry.Data?["final"]?.GetValue<bool>() == true && entry.Data["report"] is { } report)
+            {
+                finals[vmId] = ReportJson.FromNode(report);
+            }
+            else if (entry.Type == JournalTypes.Step && entry.Step == JournalSteps.Snapshot && entry.Status == StepStatus.Succeeded && entry.Data is { } data)
+            {
+                snapshots[vmId] = data.Deserialize<SnapshotInfo>(JsonSerializerOptions.Web)!;
+            }
+            else if (entry.Type == JournalTypes.Step && entry.Step == JournalSteps.Remediate && entry.Status == StepStatus.Started)
+            {
+                remediating.Add(vmId);
+            }
+        }
+
+        var prior = snapshots.Keys.Concat(remediating).Distinct(VmRef.IdComparer).Where(id => !finals.ContainsKey(id))
+            .ToDictionary(id => id, id => new PriorVmState(snapshots.GetValueOrDefault(id), remediating.Contains(id)), VmRef.IdComparer);
+        return new ResumeState(started?.RunId, started?.Data?["command"]?.GetValue<string>(), finals, prior);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AzureRdsFix.Azure.Discovery;
+using AzureRdsFix.Azure.Errors;
+using AzureRdsFix.Cli.Arguments;
+using AzureRdsFix.Cli.Journal;
+using AzureRdsFix.Cli.Output;
+using AzureRdsFix.Core.Journal;
+using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Reporting;
+
+namespace AzureRdsFix.Cli.Engine;
+
+public sealed record EngineResult(IReadOnlyList<VmReport> Vms, IReadOnlyList<ScopeError> ScopeErrors, bool Cancelled, bool AuthFailedEverywhere);
+
+/// <summary>
+/// Streams discovery into a bounded set of workers (--max-parallel), one <see cref="VmPipeline"/> per VM. VMs the resumed
+/// journal already finished are not touched again; their earlier report lines are carried over so every VM in scope
+/// appears exactly once.
+/// </summary>
+public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId, JournalWriter journal, IRunObserver observer, TimeProvider time, ResumeState resume)
+{
+    public async Task<EngineResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var steps = new StepRunner(runId, journal, observer, time, args.Execution.StepTimeout);
+        var pipeline = new VmPipeline(ports, args, runId, steps, time);
+        var reports = new ConcurrentDictionary<string, VmReport>(VmRef.IdComparer);
+        var scopeErrors = new ConcurrentQueue<(ScopeError Error, AzureErrorKind Kind)>();
+        var scope = new DiscoveryScope
+        {
+            Subscriptions = args.Scope.Subscriptions,
+            ResourceGroups = args.Scope.ResourceGroups,
+            Vms = args.Scope.Vms,
+            Tags = args.Scope.Tags,
+            Shard = args.Scope.Shard,
+        };
+
+        var cancelled = false;
+        try
+        {
+            await Parallel.ForEachAsync(
+                ports.Discovery.DiscoverAsync(scope, cancellationToken),
+                new ParallelOptions { MaxDegreeOfParallelism = args.Execution.MaxParallel, CancellationToken = cancellationToken },
+                async (item, ct) =>
+                {
+                    switch (item)
+                    {
+                        case DiscoveryFailure failure:
+                            scopeErrors.Enqueue((failure.Error, failure.Kind));
+                            observer.ScopeFailed(failure.Error);
+                            await AppendAsync(JournalTypes.ScopeError, null, JsonSerializer.SerializeToNode(failure.Error));
+                            break;
+                        case DiscoveredVm vm when reports.ContainsKey(vm.Vm.Id):
+                            break; // listed twice (e.g. by name and by id): it is one VM
+                        case DiscoveredVm vm:
+                            observer.Discovered(vm.Vm);
+                            var report = resume.FinalReports.TryGetValue(vm.Vm.Id, out var earlier)
+                                ? earlier
+                                : await ProcessAsync(pipeline, vm, ct);
+                            reports[vm.Vm.Id] = report;
+                            observer.Completed(report);
+                            break;
+                    }
+                });
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
+
+        var errors = scopeErrors.Select(e => e.Error).ToArray();
+        var authEverywhere = reports.IsEmpty && !scopeErrors.IsEmpty && scopeErrors.All(e => e.Kind is AzureErrorKind.Auth or AzureErrorKind.Connection);
+        return new EngineResult(reports.Values.ToArray(), errors, cancelled, authEverywhere);
+    }
+
+    private async Task<VmReport> ProcessAsync(VmPipeline pipeline, DiscoveredVm vm, CancellationToken cancellationToken)
+    {
+        await AppendAsync(JournalTypes.Step, vm.Vm.Id, JsonSerializer.SerializeToNode(vm.Vm), step: "discover", status: StepStatus.Succeeded);
+        VmReport report;
+        bool final;
+        try
+        {
+            report = await pipeline.ProcessAsync(vm, resume.Prior.GetValueOrDefault(vm.Vm.Id), cancellationToken);
+            final = true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            report = VmResult.For(vm.Vm, VmOutcome.Failed, "The run was cancelled before this VM finished; resume the run to finish it.", 0, error: "cancelled");
+            final = false;
+        }
+
+        await AppendAsync(JournalTypes.VmOutcome, vm.Vm.Id, new JsonObject { ["final"] = final, ["report"] = ReportJson.ToNode(report) });
+        return report;
+    }
+
+    private Task AppendAsync(string type, string? vmId, JsonNode? data, string? step = null, string? status = null) => journal.AppendAsync(new JournalEntry
+    {
+        At = time.GetUtcNow(),
+        Type = type,
+        RunId = runId,
+        VmId = vmId,
+        Step = step,
+        Status = status,
+        Data = data,
+    });
+}

@@ -1,0 +1,12 @@
+using AzureRdsFix.Azure.Errors;
+
+namespace AzureRdsFix.Cli.Engine;
+
+/// <summary>A step of one VM failed; <see cref="Failure"/> says why in one sentence and how it bears on the outcome.</summary>
+public sealed class StepFailedException(string step, AzureFailure failure, Exception? inner = null)
+    : Exception(failure.Message, inner)
+{
+    public string Step { get; } = step;
+
+    public AzureFailure Failure { get; } = failure;
+}

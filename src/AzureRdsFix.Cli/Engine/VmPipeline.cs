@@ -1,0 +1,199 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AzureRdsFix.Azure.Discovery;
+using AzureRdsFix.Azure.Errors;
+using AzureRdsFix.Azure.Snapshots;
+using AzureRdsFix.Cli.Arguments;
+using AzureRdsFix.Core.Diagnosis;
+using AzureRdsFix.Core.Journal;
+using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Probing;
+using AzureRdsFix.Core.Reporting;
+using AzureRdsFix.Core.Rules;
+using AzureRdsFix.Guest;
+
+namespace AzureRdsFix.Cli.Engine;
+
+/// <summary>
+/// One VM's way through the tool: triage, probe, diagnose, then (plan) the changes, then (fix) snapshot, remediate,
+/// restart, verify. Every path ends in exactly one <see cref="VmReport"/>; no in-guest change happens without a snapshot
+/// recorded as Succeeded.
+/// </summary>
+public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runId, StepRunner steps, TimeProvider time)
+{
+    public const string RunCommandChannel = "RunCommand";
+
+    private readonly RuleContext _rules = new(args.WarnDays);
+
+    public async Task<VmReport> ProcessAsync(DiscoveredVm item, PriorVmState? prior, CancellationToken cancellationToken)
+    {
+        var vm = item.Vm;
+        var started = time.GetTimestamp();
+        long Elapsed() => (long)time.GetElapsedTime(started).TotalMilliseconds;
+        string? channel = null;
+        try
+        {
+            if (item.Os == OsKind.Linux)
+            {
+                return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", Elapsed());
+            }
+
+            var triage = await steps.RunAsync(vm, JournalSteps.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
+            if (triage.Os == OsKind.Linux)
+            {
+                return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", Elapsed());
+            }
+
+            if (!triage.CanRunCommand)
+            {
+                return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), Elapsed());
+            }
+
+            channel = RunCommandChannel;
+            var facts = await ProbeAsync(vm, triage, JournalSteps.Probe, cancellationToken);
+            var diagnosis = Diagnoser.Diagnose(facts, _rules);
+            await steps.RecordAsync(vm, JournalSteps.Diagnose, StepStatus.Succeeded, new JsonObject
+            {
+                ["outcome"] = diagnosis.Outcome.ToString(),
+                ["findings"] = new JsonArray(diagnosis.Findings.Select(f => (JsonNode)f.RuleId).ToArray()),
+            });
+
+            if (args.Fix is null)
+            {
+                return Report(vm, diagnosis.Outcome, diagnosis.Reason, diagnosis, Elapsed(), channel);
+            }
+
+            var plan = Planner.Plan(facts, diagnosis, ToRequest(args.Fix));
+            await steps.RecordAsync(vm, JournalSteps.Plan, StepStatus.Succeeded, new JsonObject
+            {
+                ["outcome"] = plan.Outcome.ToString(),
+                ["changes"] = JsonSerializer.SerializeToNode(plan.Changes),
+            });
+
+            if (args.Command == "plan" || !plan.HasChanges)
+            {
+                var resumedFix = prior?.Snapshot is not null && !plan.HasChanges && plan.Outcome == VmOutcome.Healthy;
+                return resumedFix
+                    ? Report(vm, VmOutcome.Fixed, "Verified after resume: the change made before the run was cut is in place and licensing is sound.", diagnosis, Elapsed(), channel) with { Snapshot = prior!.Snapshot }
+                    : Report(vm, plan.Outcome, plan.Reason, diagnosis, Elapsed(), channel) with { Changes = plan.Changes };
+            }
+
+            return await FixAsync(item, triage, prior, diagnosis, Elapsed, cancellationToken);
+        }
+        catch (StepFailedException ex)
+        {
+            var outcome = ex.Failure.Kind == AzureErrorKind.Unreachable ? VmOutcome.Unreachable : VmOutcome.Failed;
+            return VmResult.For(vm, outcome, $"{Capitalize(ex.Step)} failed: {ex.Message}", Elapsed(), channel, ex.Message);
+        }
+    }
+
+    private async Task<VmReport> FixAsync(DiscoveredVm item, TriageFacts triage, PriorVmState? prior, Diagnosis diagnosis, Func<long> elapsed, CancellationToken cancellationToken)
+    {
+        var vm = item.Vm;
+        var fix = args.Fix!;
+        var snapshot = prior?.Snapshot;
+        if (snapshot is null)
+        {
+            if (item.OsDiskId is null)
+            {
+                return Report(vm, VmOutcome.NeedsAttention, "The OS disk is not a managed disk, so no snapshot can be taken; nothing was changed.", diagnosis, elapsed(), RunCommandChannel);
+            }
+
+            var tags = new Dictionary<string, string>
+            {
+                ["azrdsfix-run"] = runId,
+                ["azrdsfix-source-vm"] = vm.Name,
+                ["created-by"] = "azrdsfix",
+            };
+            snapshot = await steps.RunAsync(
+                vm,
+                JournalSteps.Snapshot,
+                ct => ports.Snapshots.CreateVerifiedSnapshotAsync(vm, item.OsDiskId, SnapshotNaming.For(runId, vm.Name), tags, ct),
+                s => JsonSerializer.SerializeToNode(s),
+                cancellationToken);
+        }
+
+        if (!string.Equals(snapshot.State, "Succeeded", StringComparison.OrdinalIgnoreCase))
+        {
+            return Report(vm, VmOutcome.Failed, $"The OS disk snapshot {snapshot.Id} is {snapshot.State}, not Succeeded; nothing was changed.", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot };
+        }
+
+        var parameters = RemediationParameters.Apply(fix.RemoveRdsh ? null : fix.LicensingMode, fix.LicenseServers, fix.RemoveRdsh, fix.RemoveLicensingRole);
+        var remediation = await RemediateAsync(vm, triage, parameters, cancellationToken);
+        var changes = remediation.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray();
+        if (remediation.Status == RemediationStatus.Blocked)
+        {
+            var reason = remediation.Blocked == RemediationBlock.GroupPolicy
+                ? "Group Policy sets the licensing mode or license servers, so nothing was changed locally: fix it in Group Policy."
+                : $"The guest cannot reach {string.Join(", ", remediation.Unreachable)} on TCP 135, so it was not configured; nothing was changed.";
+            return Report(vm, VmOutcome.NeedsAttention, reason, diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot };
+        }
+
+        var restarted = false;
+        if (remediation.RestartNeeded && fix.Restart == RestartPolicy.Auto)
+        {
+            triage = await steps.RunAsync(vm, JournalSteps.Restart, ct => ports.Power.RestartAsync(vm, ct), Describe, cancellationToken);
+            restarted = true;
+        }
+
+        var verified = await ProbeAsync(vm, triage, JournalSteps.Verify, cancellationToken);
+        var after = Diagnoser.Diagnose(verified, _rules);
+        var summary = string.Join(", ", changes.Where(c => c.Before != c.After).Select(c => $"{c.Setting} {c.Before ?? "(none)"} -> {c.After ?? "(none)"}"));
+        if (remediation.RestartNeeded && !restarted)
+        {
+            return Report(vm, VmOutcome.FixedPendingRestart, $"Changed {summary}; takes effect after a restart (--restart never).", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot, Changes = changes };
+        }
+
+        return after.Outcome is VmOutcome.Healthy or VmOutcome.NotApplicable
+            ? Report(vm, VmOutcome.Fixed, $"Changed {(summary.Length > 0 ? summary : "nothing further")}; verified by a fresh probe{(restarted ? " after restart" : string.Empty)}.", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot, Changes = changes }
+            : Report(vm, VmOutcome.Failed, $"Changed {summary}, but verification still finds: {after.Reason}", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot, Changes = changes };
+    }
+
+    private async Task<ProbeFacts> ProbeAsync(VmRef vm, TriageFacts triage, string step, CancellationToken cancellationToken)
+        => await steps.RunAsync(
+            vm,
+            step,
+            async ct => Parse<ProbeFacts>(await ports.Guest.RunAsync(vm, triage, GuestScripts.Probe(), ct), GuestScripts.ProbeKind),
+            facts => JsonSerializer.SerializeToNode(facts),
+            cancellationToken);
+
+    public async Task<RemediationResult> RemediateAsync(VmRef vm, TriageFacts triage, RemediationParameters parameters, CancellationToken cancellationToken)
+        => await steps.RunAsync(
+            vm,
+            JournalSteps.Remediate,
+            async ct => Parse<RemediationResult>(await ports.Guest.RunAsync(vm, triage, GuestScripts.Remediate(parameters), ct), GuestScripts.RemediationKind),
+            result => JsonSerializer.SerializeToNode(result),
+            cancellationToken);
+
+    private static T Parse<T>(Core.Guest.GuestRunResult result, string kind)
+        where T : class
+    {
+        var parsed = GuestOutput.Parse<T>(result, kind);
+        return parsed.Value ?? throw new StepFailedException(kind, new AzureFailure(AzureErrorKind.Failed, parsed.Error!));
+    }
+
+    private static FixRequest ToRequest(FixArguments fix) => new(fix.LicenseServers, fix.RemoveRdsh ? null : fix.LicensingMode, fix.RemoveRdsh, fix.RemoveLicensingRole);
+
+    private static VmReport Report(VmRef vm, VmOutcome outcome, string reason, Diagnosis diagnosis, long durationMs, string? channel)
+        => VmResult.For(vm, outcome, reason, durationMs, channel) with { Findings = diagnosis.Findings };
+
+    private static JsonNode Describe(TriageFacts triage) => new JsonObject
+    {
+        ["os"] = triage.Os.ToString(),
+        ["power"] = triage.Power.ToString(),
+        ["agent"] = triage.Agent.ToString(),
+    };
+
+    private static string UnreachableReason(TriageFacts triage) => triage.Power switch
+    {
+        PowerState.Deallocated or PowerState.Deallocating => "The VM is deallocated: start it, then run again (Run Command needs a running VM).",
+        PowerState.Stopped or PowerState.Stopping => "The VM is stopped: start it, then run again (Run Command needs a running VM).",
+        PowerState.Running when triage.Agent != AgentState.Ready => $"The VM agent is {(triage.Agent == AgentState.NotReady ? "Not Ready" : "not reporting")}, so Run Command cannot reach the guest; check the agent (or use the serial console by hand).",
+        _ => $"The VM's power state is {triage.Power}, so Run Command cannot reach the guest.",
+    };
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}
+
+/// <summary>What an earlier, cut run recorded about a VM (from --resume).</summary>
+public sealed record PriorVmState(SnapshotInfo? Snapshot, bool RemediationStarted);

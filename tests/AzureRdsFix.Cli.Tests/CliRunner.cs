@@ -1,0 +1,56 @@
+using System.Security.Cryptography.X509Certificates;
+using AzureRdsFix.Cli;
+using AzureRdsFix.Cli.Hosting;
+using AzureRdsFix.Azure.Guest;
+
+namespace AzureRdsFix.Cli.Tests;
+
+public sealed record CliResult(int ExitCode, string StdOut, string StdErr);
+
+/// <summary>Runs the real CLI in-process with injected streams and environment, as a user would from a shell.</summary>
+public static class CliRunner
+{
+    public static readonly GuestChannelOptions FastRetries = new()
+    {
+        BusyRetryDelay = TimeSpan.FromMilliseconds(50),
+        BusyRetryMaxDelay = TimeSpan.FromMilliseconds(200),
+    };
+
+    public static async Task<CliResult> RunAsync(
+        string[] args,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        X509Certificate2? pinned = null,
+        string? workingDirectory = null,
+        CancellationToken cancellationToken = default)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var services = new CliServices(
+            IOContext.ForStrings(stdout, stderr),
+            new DictionaryEnvironment(environment ?? new Dictionary<string, string?>(), workingDirectory ?? Path.GetTempPath()),
+            TimeProvider.System)
+        {
+            PinnedCertificate = pinned,
+            GuestChannel = FastRetries,
+        };
+        var exit = await new CliApp(services).RunAsync(args, cancellationToken);
+        return new CliResult(exit, stdout.ToString(), stderr.ToString());
+    }
+}
+
+/// <summary>A fresh folder per test, removed afterwards.</summary>
+public sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("azrdsfix-test-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
