@@ -47,9 +47,11 @@ function Test-IpLiteral {
 }
 
 function Test-HostName {
-    # RFC 1123: labels of 1-63 letters, digits and hyphens, no hyphen at either end, 253 characters in all.
+    # RFC 1123: labels of 1-63 letters, digits and hyphens, no hyphen at either end, 253 characters in all; digits and
+    # dots alone are an IP address or nothing (as in AzureRdsFix.Core.Model.HostName).
     param([string] $HostName)
     if ($HostName.Length -lt 1 -or $HostName.Length -gt 253) { return $false }
+    if ($HostName -match '\A[0-9.]+\z') { return $false }
     foreach ($label in $HostName.Split('.')) {
         if ($label -notmatch '\A[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z') { return $false }
     }

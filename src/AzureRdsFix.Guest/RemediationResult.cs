@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+
+namespace AzureRdsFix.Guest;
+
+/// <summary>What Set-RdsLicensing.ps1 reports: the JSON after <c>AZRDSFIX remediate </c> (docs/guest-contract.md).</summary>
+public sealed record RemediationResult
+{
+    [JsonPropertyName("schema")] public int Schema { get; init; } = 1;
+    [JsonPropertyName("operation")] public string? Operation { get; init; }
+
+    /// <summary><see cref="RemediationStatus"/>: Applied, NoChange or Blocked.</summary>
+    [JsonPropertyName("status")] public string? Status { get; init; }
+
+    /// <summary>Why nothing was changed when <see cref="Status"/> is Blocked: GroupPolicy or Unreachable.</summary>
+    [JsonPropertyName("blocked")] public string? Blocked { get; init; }
+
+    [JsonPropertyName("unreachable")] public IReadOnlyList<string> Unreachable { get; init; } = [];
+    [JsonPropertyName("changes")] public IReadOnlyList<RemediationChange> Changes { get; init; } = [];
+    [JsonPropertyName("restartNeeded")] public bool RestartNeeded { get; init; }
+
+    /// <summary>Wmi, Registry, or null when no mode/server value was written.</summary>
+    [JsonPropertyName("method")] public string? Method { get; init; }
+}
+
+/// <summary>One setting the run was asked about. Before/after are strings (DWORD as decimal, lists comma-joined); null = absent.</summary>
+public sealed record RemediationChange(
+    [property: JsonPropertyName("setting")] string Setting,
+    [property: JsonPropertyName("before")] string? Before,
+    [property: JsonPropertyName("after")] string? After,
+    [property: JsonPropertyName("changed")] bool Changed);
+
+public static class RemediationStatus
+{
+    public const string Applied = "Applied";
+    public const string NoChange = "NoChange";
+    public const string Blocked = "Blocked";
+}
+
+public static class RemediationBlock
+{
+    public const string GroupPolicy = "GroupPolicy";
+    public const string Unreachable = "Unreachable";
+}
+
+public static class RemediationSettings
+{
+    public const string LicensingMode = "LicensingMode";
+    public const string SpecifiedLicenseServers = "SpecifiedLicenseServers";
+    public const string RdshRole = "RDS-RD-Server";
+    public const string LicensingRole = "RDS-Licensing";
+}

@@ -1,0 +1,67 @@
+namespace AzureRdsFix.Guest.Tests;
+
+public sealed class GuestScriptsTests
+{
+    [Fact]
+    public void EmbeddedScriptNames_OnlyTheGuestScripts_NoTestsOrHelpers()
+    {
+        GuestScripts.EmbeddedScriptNames().Should().Equal("Get-RdsLicensingState.ps1", "Set-RdsLicensing.ps1");
+    }
+
+    [Fact]
+    public void Probe_Request_IsTheEmbeddedScriptWithNoParameters()
+    {
+        var request = GuestScripts.Probe();
+
+        request.Name.Should().Be("Get-RdsLicensingState.ps1");
+        request.Kind.Should().Be("probe");
+        request.Lines[0].Should().Be(GuestScripts.ProbeHeader);
+        request.Parameters.Should().BeEmpty();
+        string.Join('\n', request.Lines).Should().Be(GuestScripts.ReadScript("Get-RdsLicensingState.ps1").Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void Remediate_Apply_PassesOnlyNonEmptyParametersInScriptOrder()
+    {
+        var request = GuestScripts.Remediate(RemediationParameters.Apply(4, ["ls01.contoso.com", "10.0.0.4"]));
+
+        request.Kind.Should().Be("remediate");
+        request.Lines[0].Should().Be(GuestScripts.RemediationHeader);
+        request.Parameters.Should().Equal(
+            new KeyValuePair<string, string>("Operation", "Apply"),
+            new KeyValuePair<string, string>("LicensingMode", "4"),
+            new KeyValuePair<string, string>("LicenseServers", "ls01.contoso.com,10.0.0.4"));
+    }
+
+    [Fact]
+    public void Remediate_ParameterValues_NeverAppearInTheScriptText()
+    {
+        var plain = GuestScripts.Remediate(RemediationParameters.Apply(null, [], removeRdsh: true));
+        var withServers = GuestScripts.Remediate(RemediationParameters.Apply(2, ["unique-marker-host.example"]));
+
+        withServers.Lines.Should().Equal(plain.Lines);
+        withServers.Lines.Should().NotContain(l => l.Contains("unique-marker-host", StringComparison.Ordinal));
+        plain.Parameters.Should().Equal(
+            new KeyValuePair<string, string>("Operation", "Apply"),
+            new KeyValuePair<string, string>("RemoveRdsh", "true"));
+    }
+
+    [Theory]
+    [InlineData("ls01'; Remove-Item C:\\ -Recurse #")]
+    [InlineData("$(whoami)")]
+    [InlineData("ls01\nls02")]
+    public void Remediate_InjectionInServers_ThrowsBeforeBuildingARequest(string server)
+    {
+        var act = () => GuestScripts.Remediate(RemediationParameters.Apply(4, [server]));
+
+        act.Should().Throw<ArgumentException>().WithMessage("Parameter LicenseServers must be empty or 1 to 4*");
+    }
+
+    [Fact]
+    public void Remediate_FiveServers_Throws()
+    {
+        var act = () => GuestScripts.Remediate(RemediationParameters.Apply(4, ["a", "b", "c", "d", "e"]));
+
+        act.Should().Throw<ArgumentException>();
+    }
+}
