@@ -160,7 +160,7 @@ public sealed partial class FakeArm
         var response = body is null ? Empty(202) : Json(202, body);
         response.AddHeader("Azure-AsyncOperation", asyncOperation);
         response.AddHeader("Location", monitor);
-        response.AddHeader("x-ms-request-id", operation.Id);
+        response.Headers!["x-ms-request-id"] = new WireMockList<string>(operation.Id);
         return response;
     }
 

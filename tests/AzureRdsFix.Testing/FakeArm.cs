@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AzureRdsFix.Core.Model;
 using WireMock;
@@ -23,6 +24,8 @@ public sealed partial class FakeArm : IAsyncDisposable, IDisposable
 {
     public const string TenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
+    private static readonly Lazy<X509Certificate2> SharedCertificate = new(() => TestCertificates.CreateLoopback());
+
     private readonly Lock _lock = new();
     private readonly WireMockServer _server;
     private readonly Dictionary<string, FakeSubscription> _subscriptions = new(StringComparer.OrdinalIgnoreCase);
@@ -40,6 +43,7 @@ public sealed partial class FakeArm : IAsyncDisposable, IDisposable
             UseSSL = true,
             CertificateSettings = new WireMockCertificateSettings { X509Certificate = certificate },
             StartAdminInterface = false,
+            DisableJsonBodyParsing = true,
         });
         _server.Given(Request.Create().UsingAnyMethod())
             .AtPriority(int.MaxValue / 2)
@@ -105,10 +109,11 @@ public sealed partial class FakeArm : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Starts a fake on a free loopback port. All fakes in a process share one certificate (RSA key generation is slow).</summary>
     public static Task<FakeArm> StartAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(new FakeArm(TestCertificates.CreateLoopback()));
+        return Task.FromResult(new FakeArm(SharedCertificate.Value));
     }
 
     public FakeArm AddSubscription(string id, string name = "Test subscription", string state = "Enabled", bool forbidden = false)
@@ -175,7 +180,6 @@ public sealed partial class FakeArm : IAsyncDisposable, IDisposable
     {
         _server.Stop();
         _server.Dispose();
-        Certificate.Dispose();
     }
 
     public ValueTask DisposeAsync()
@@ -232,7 +236,15 @@ public sealed partial class FakeArm : IAsyncDisposable, IDisposable
                 return Json(400, FakeArmJson.Error("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."));
             }
 
-            return Route(method, segments, query, request);
+            try
+            {
+                return Route(method, segments, query, request);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or NullReferenceException)
+            {
+                // A bug in the fake or a request it cannot read: say so in the body rather than as a bare 500.
+                return Json(500, FakeArmJson.Error("FakeArmError", e.ToString()));
+            }
         }
     }
 
