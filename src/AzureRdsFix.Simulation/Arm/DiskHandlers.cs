@@ -1,0 +1,139 @@
+using System.Text.Json.Nodes;
+using AzureRdsFix.Core.Model;
+using AzureRdsFix.Simulation.Fleets;
+using AzureRdsFix.Simulation.Lro;
+
+namespace AzureRdsFix.Simulation.Arm;
+
+/// <summary>
+/// DiskRP: Disks_Get, Snapshots_Get and Snapshots_CreateOrUpdate (LRO pattern B: 202 WITH a body in state
+/// "Updating", <c>DiskOperations</c> polling, then a final GET on the snapshot).
+/// </summary>
+internal static class DiskHandlers
+{
+    public static ArmReply GetDisk(SimulatedSubscription subscription, ArmRoute route)
+    {
+        if (subscription.ResourceGroup(route.ResourceGroup!) is null)
+        {
+            return ArmErrors.ResourceGroupNotFound(route.ResourceGroup!);
+        }
+
+        var vm = subscription.VmsIn(route.ResourceGroup!).FirstOrDefault(v => string.Equals(v.OsDiskName, route.Name, StringComparison.OrdinalIgnoreCase));
+        return vm is null
+            ? ArmErrors.ResourceNotFound("Microsoft.Compute/disks", route.Name!, route.ResourceGroup!)
+            : ArmReply.Ok(Shapes.Disk(vm));
+    }
+
+    public static ArmReply GetSnapshot(SimulationState state, SimulatedSubscription subscription, ArmRoute route)
+    {
+        if (subscription.ResourceGroup(route.ResourceGroup!) is null)
+        {
+            return ArmErrors.ResourceGroupNotFound(route.ResourceGroup!);
+        }
+
+        return subscription.Snapshot(route.ResourceGroup!, route.Name!) is { } snapshot
+            ? ArmReply.Ok(Snapshot(snapshot, state.Now >= snapshot.ReadyAt ? "Succeeded" : "Updating"))
+            : ArmErrors.ResourceNotFound("Microsoft.Compute/snapshots", route.Name!, route.ResourceGroup!);
+    }
+
+    public static ArmReply CreateSnapshot(SimulationState state, ArmRequest request, SimulatedSubscription subscription)
+    {
+        var route = request.Route;
+        if (subscription.ResourceGroup(route.ResourceGroup!) is not { } resourceGroup)
+        {
+            return ArmErrors.ResourceGroupNotFound(route.ResourceGroup!);
+        }
+
+        var body = request.Body as JsonObject;
+        var location = body?["location"]?.GetValue<string>();
+        var creation = body?["properties"]?["creationData"] as JsonObject;
+        var createOption = creation?["createOption"]?.GetValue<string>();
+        var sourceId = creation?["sourceResourceId"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(location))
+        {
+            return ArmErrors.BadRequest("Required parameter 'location' is missing (null).", "location");
+        }
+
+        if (!string.Equals(createOption, "Copy", StringComparison.OrdinalIgnoreCase) || string.IsNullOrEmpty(sourceId))
+        {
+            return ArmErrors.BadRequest("The simulated DiskRP makes snapshots only with createOption 'Copy' and a sourceResourceId.", "properties.creationData");
+        }
+
+        // Ids compare case-insensitively: the VM document upper-cases the resource group in the disk id.
+        var source = state.Fleet.Vms.FirstOrDefault(vm => string.Equals(vm.OsDiskId, sourceId, StringComparison.OrdinalIgnoreCase));
+        if (source is null)
+        {
+            return ArmErrors.Error(404, "NotFound", $"Resource '{sourceId}' is not found.", "sourceResourceId");
+        }
+
+        if (!string.Equals(Fleet.NormalizeLocation(location), source.Location, StringComparison.Ordinal))
+        {
+            return ArmErrors.BadRequest($"The snapshot location '{location}' must match the source disk location '{source.Location}'.", "location");
+        }
+
+        var now = state.Now;
+        var due = state.LroDue(SimulatedDurations.Snapshot);
+        var tags = (body!["tags"] as JsonObject ?? []).ToDictionary(t => t.Key, t => t.Value?.GetValue<string>() ?? string.Empty);
+        var snapshot = new SimulatedSnapshot(
+            subscription.Id, resourceGroup, route.Name!, source.Location, sourceId, source,
+            body["properties"]?["incremental"]?.GetValue<bool>() ?? false, tags, now, due, Guid.NewGuid());
+        subscription.Snapshots[SimulatedSubscription.Key(resourceGroup, route.Name!)] = snapshot;
+        var operation = state.Operations.Add(new LroOperation(LroKind.Snapshot, subscription.Id, source.Location, request.ApiVersion, now, due)
+        {
+            Output = () => Snapshot(snapshot, "Succeeded"),
+        });
+        return LroStore.Accepted(request.BaseUrl, operation, Updating(snapshot));
+    }
+
+    /// <summary>The 202 body: the request echoed in state "Updating", without id/name/type yet.</summary>
+    private static JsonObject Updating(SimulatedSnapshot snapshot) => new()
+    {
+        ["location"] = snapshot.Location,
+        ["tags"] = Shapes.Tags(snapshot.Tags),
+        ["properties"] = new JsonObject
+        {
+            ["osType"] = snapshot.SourceVm.Os == OsKind.Windows ? "Windows" : "Linux",
+            ["creationData"] = new JsonObject
+            {
+                ["createOption"] = "Copy",
+                ["sourceResourceId"] = snapshot.SourceResourceId,
+                ["sourceUniqueId"] = snapshot.SourceVm.VmId.ToString(),
+            },
+            ["incremental"] = snapshot.Incremental,
+            ["provisioningState"] = "Updating",
+            ["isArmResource"] = true,
+        },
+    };
+
+    public static JsonObject Snapshot(SimulatedSnapshot snapshot, string provisioningState) => new()
+    {
+        ["name"] = snapshot.Name,
+        ["id"] = snapshot.Id,
+        ["type"] = "Microsoft.Compute/snapshots",
+        ["location"] = snapshot.Location,
+        ["tags"] = Shapes.Tags(snapshot.Tags),
+        ["sku"] = new JsonObject { ["name"] = "Standard_LRS", ["tier"] = "Standard" },
+        ["properties"] = new JsonObject
+        {
+            ["osType"] = snapshot.SourceVm.Os == OsKind.Windows ? "Windows" : "Linux",
+            ["hyperVGeneration"] = "V2",
+            ["creationData"] = new JsonObject
+            {
+                ["createOption"] = "Copy",
+                ["sourceResourceId"] = snapshot.SourceResourceId,
+                ["sourceUniqueId"] = snapshot.SourceVm.VmId.ToString(),
+            },
+            ["diskSizeGB"] = snapshot.SourceVm.Os == OsKind.Windows ? 127 : 30,
+            ["encryption"] = new JsonObject { ["type"] = "EncryptionAtRestWithPlatformKey" },
+            ["incremental"] = snapshot.Incremental,
+            ["incrementalSnapshotFamilyId"] = snapshot.SourceVm.VmId.ToString(),
+            ["timeCreated"] = ArmTime.Format(snapshot.TimeCreated),
+            ["provisioningState"] = provisioningState,
+            ["diskState"] = "Unattached",
+            ["diskSizeBytes"] = snapshot.SourceVm.Os == OsKind.Windows ? 136367308800L : 32213303296L,
+            ["uniqueId"] = snapshot.UniqueId.ToString(),
+            ["networkAccessPolicy"] = "AllowAll",
+            ["publicNetworkAccess"] = "Enabled",
+        },
+    };
+}

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text;
+using AzureRdsFix.Core.Model;
+using AzureRdsFix.Simulation.Guests;
+
+namespace AzureRdsFix.Simulation.Fleets;
+
+/// <summary>
+/// One simulated VM: its ARM facts, its live power/agent state and its guest. The guest starts as a fixture's state
+/// shared with every VM made from that fixture and is copied on the first write, which keeps big fleets light.
+/// </summary>
+public sealed class SimulatedVm
+{
+    private GuestState? _guest;
+    private bool _ownsGuest;
+
+    internal SimulatedVm(
+        SimulatedSubscription subscription,
+        string name,
+        string resourceGroup,
+        string location,
+        OsKind os,
+        PowerState power,
+        AgentState agent,
+        string size,
+        IReadOnlyDictionary<string, string> tags,
+        GuestState? sharedGuest,
+        VmFaults faults)
+    {
+        Subscription = subscription;
+        Name = name;
+        ResourceGroup = resourceGroup;
+        Location = location;
+        Os = os;
+        Power = power;
+        Agent = agent;
+        Size = size;
+        Tags = tags;
+        _guest = sharedGuest;
+        Faults = faults;
+        ConflictsLeft = faults.RunCommandConflicts;
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{subscription.Id}/{resourceGroup}/{name}".ToLowerInvariant()));
+        VmId = new Guid(hash.AsSpan(0, 16));
+        OsDiskName = $"{name}_OsDisk_1_{Convert.ToHexStringLower(hash.AsSpan(16, 16))}";
+    }
+
+    public SimulatedSubscription Subscription { get; }
+
+    public string SubscriptionId => Subscription.Id;
+
+    public string Name { get; }
+
+    public string ResourceGroup { get; }
+
+    /// <summary>Lower-case, no-space region name (as ARM writes it in ids and operation URLs).</summary>
+    public string Location { get; }
+
+    public OsKind Os { get; }
+
+    public string Size { get; }
+
+    public IReadOnlyDictionary<string, string> Tags { get; }
+
+    public VmFaults Faults { get; }
+
+    public Guid VmId { get; }
+
+    public string OsDiskName { get; }
+
+    public string Id => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroup}/providers/Microsoft.Compute/virtualMachines/{Name}";
+
+    public string OsDiskId => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroup}/providers/Microsoft.Compute/disks/{OsDiskName}";
+
+    /// <summary>How CRP writes the disk id inside the VM document: resource group upper-cased.</summary>
+    public string OsDiskIdAsCrpWritesIt =>
+        $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroup.ToUpperInvariant()}/providers/Microsoft.Compute/disks/{OsDiskName}";
+
+    public PowerState Power { get; internal set; }
+
+    public AgentState Agent { get; internal set; }
+
+    /// <summary>The guest as it is now (null for a VM without one, e.g. Linux). Read it, don't write it.</summary>
+    public GuestState? Guest => _guest;
+
+    /// <summary>Serialises guest changes, restarts and the one-Run-Command-at-a-time rule of this VM.</summary>
+    internal Lock Sync { get; } = new();
+
+    internal int ConflictsLeft { get; set; }
+
+    /// <summary>While a Run Command runs on the VM, a second one gets 409 Conflict.</summary>
+    internal DateTimeOffset RunCommandBusyUntil { get; set; }
+
+    /// <summary>Until then the VM is restarting (power state "starting").</summary>
+    internal DateTimeOffset RestartingUntil { get; set; }
+
+    internal GuestState? OwnGuest()
+    {
+        if (_guest is not null && !_ownsGuest)
+        {
+            _guest = _guest.Clone();
+            _ownsGuest = true;
+        }
+
+        return _guest;
+    }
+}

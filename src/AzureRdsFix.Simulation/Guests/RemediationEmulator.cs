@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace AzureRdsFix.Simulation.Guests;
+
+/// <summary>
+/// The documented effect of <c>Set-RdsLicensing.ps1</c> on a guest (docs/guest-contract.md, "Remediation"), step for
+/// step with the script. It reads only the Run Command parameters, never the script text, as the real script does.
+/// In the simulated guest WMI works exactly when the CIM class exists, so Apply reports <c>Wmi</c> there and
+/// <c>Registry</c> otherwise; Restore always writes the registry.
+/// </summary>
+public static class RemediationEmulator
+{
+    public const string Header = "# AZRDSFIX-SCRIPT Set-RdsLicensing v1";
+    private const string Wmi = "Wmi";
+    private const string Registry = "Registry";
+
+    /// <summary>Runs the remediation against <paramref name="guest"/> (mutating it) and returns the stdout line.</summary>
+    public static string Run(GuestState guest, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var request = RemediationParameters.Bind(parameters);
+        if (request.Error() is { } error)
+        {
+            return "AZRDSFIX error " + new JsonObject { ["message"] = error }.ToJsonString(GuestJson.Compact);
+        }
+
+        return "AZRDSFIX remediate " + Apply(guest, request).ToJsonString(GuestJson.Compact);
+    }
+
+    public static JsonObject Apply(GuestState guest, RemediationParameters request)
+    {
+        var operation = request.IsApply ? "Apply" : "Restore";
+        var roles = new List<string>();
+        if (RemediationParameters.Is(request.RemoveRdsh, "true"))
+        {
+            roles.Add(GuestPaths.RdshFeature);
+        }
+
+        if (RemediationParameters.Is(request.RemoveLicensingRole, "true"))
+        {
+            roles.Add(GuestPaths.LicensingFeature);
+        }
+
+        var modeBefore = request.AsksMode ? ModeText(guest) : null;
+        var serversBefore = request.AsksServers ? ServersText(guest) : null;
+        var roleBefore = roles.ToDictionary(role => role, guest.Feature);
+
+        string? blocked = null;
+        var unreachable = new List<string>();
+        if ((request.AsksMode || request.AsksServers) && PolicyManaged(guest))
+        {
+            blocked = "GroupPolicy";
+        }
+        else if (request.IsApply && request.AsksServers)
+        {
+            unreachable.AddRange(request.LicenseServers.Split(',').Where(host => !Reachable(guest, host)));
+            blocked = unreachable.Count > 0 ? "Unreachable" : null;
+        }
+
+        if (blocked is not null)
+        {
+            var unchanged = new List<JsonObject>();
+            if (request.AsksMode)
+            {
+                unchanged.Add(Change("LicensingMode", modeBefore, modeBefore));
+            }
+
+            if (request.AsksServers)
+            {
+                unchanged.Add(Change("SpecifiedLicenseServers", serversBefore, serversBefore));
+            }
+
+            unchanged.AddRange(roles.Select(role => Change(role, roleBefore[role], roleBefore[role])));
+            return Result(operation, "Blocked", blocked, unreachable, unchanged, method: null);
+        }
+
+        var viaWmi = request.IsApply && guest.TerminalServiceSetting is not null;
+        var methods = new List<string>();
+        var changes = new List<JsonObject>();
+        if (request.AsksMode)
+        {
+            var target = RemediationParameters.Is(request.LicensingMode, RemediationParameters.Absent) ? null : request.LicensingMode;
+            if (target is null && modeBefore is not null)
+            {
+                guest.Registry.Remove(GuestPaths.LicensingCore, GuestPaths.LicensingModeValue);
+                methods.Add(Registry);
+            }
+            else if (target is not null && !string.Equals(modeBefore, target, StringComparison.Ordinal))
+            {
+                // ChangeMode's effect is this same registry value; only the reported method differs.
+                guest.Registry.Set(GuestPaths.LicensingCore, GuestPaths.LicensingModeValue, RegistryValue.FromDWord(long.Parse(target, CultureInfo.InvariantCulture)));
+                methods.Add(viaWmi ? Wmi : Registry);
+            }
+
+            changes.Add(Change("LicensingMode", modeBefore, ModeText(guest)));
+        }
+
+        if (request.AsksServers)
+        {
+            var target = RemediationParameters.Is(request.LicenseServers, RemediationParameters.Absent) ? null : request.LicenseServers;
+            if (target is null && serversBefore is not null)
+            {
+                guest.Registry.Remove(GuestPaths.LicenseServers, GuestPaths.SpecifiedLicenseServersValue);
+                methods.Add(Registry);
+            }
+            else if (target is not null && !string.Equals(serversBefore, target, StringComparison.OrdinalIgnoreCase))
+            {
+                guest.Registry.Set(GuestPaths.LicenseServers, GuestPaths.SpecifiedLicenseServersValue, RegistryValue.FromMultiString(target.Split(',')));
+                methods.Add(viaWmi ? Wmi : Registry);
+            }
+
+            changes.Add(Change("SpecifiedLicenseServers", serversBefore, ServersText(guest)));
+        }
+
+        guest.LicensingChangedSinceRestart |= methods.Count > 0;
+        foreach (var role in roles)
+        {
+            if (string.Equals(roleBefore[role], "Installed", StringComparison.OrdinalIgnoreCase))
+            {
+                Uninstall(guest, role);
+            }
+
+            changes.Add(Change(role, roleBefore[role], guest.Feature(role)));
+        }
+
+        var method = methods.Count == 0 ? null : methods.Contains(Registry) ? Registry : Wmi;
+        return Result(operation, status: null, blocked: null, [], changes, method);
+    }
+
+    /// <summary>
+    /// The contract's simulated Uninstall-WindowsFeature: the feature reads Available and its component cache
+    /// InstallState 0 at once; the restart that makes it real is tracked for <see cref="RestartEffects"/>.
+    /// </summary>
+    private static void Uninstall(GuestState guest, string feature)
+    {
+        guest.Features![feature] = "Available";
+        var cacheKey = @"HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache\" + feature;
+        if (guest.Registry.Get(cacheKey, GuestPaths.InstallStateValue) is not null)
+        {
+            guest.Registry.Set(cacheKey, GuestPaths.InstallStateValue, RegistryValue.FromDWord(0));
+        }
+
+        guest.PendingFeatureRemovals.Add(feature);
+    }
+
+    private static string? ModeText(GuestState guest) =>
+        guest.Registry.Get(GuestPaths.LicensingCore, GuestPaths.LicensingModeValue) is { } value
+            ? value.Type == RegistryValueType.DWord ? ((uint)value.DWord!.Value).ToString(CultureInfo.InvariantCulture) : value.AsReportString()
+            : null;
+
+    /// <summary>SpecifiedLicenseServers comma-joined; an empty list counts as absent.</summary>
+    private static string? ServersText(GuestState guest)
+    {
+        var entries = ProbeEmulator.Entries(guest.Registry.Get(GuestPaths.LicenseServers, GuestPaths.SpecifiedLicenseServersValue));
+        return entries.Count == 0 ? null : string.Join(',', entries);
+    }
+
+    private static bool PolicyManaged(GuestState guest) =>
+        guest.Registry.Get(GuestPaths.Policy, GuestPaths.LicensingModeValue) is not null
+        || ProbeEmulator.Entries(guest.Registry.Get(GuestPaths.Policy, GuestPaths.PolicyLicenseServersValue)).Count > 0;
+
+    private static bool Reachable(GuestState guest, string host)
+    {
+        var (dns, tcp) = ProbeEmulator.Reachability(guest, host);
+        return dns && tcp;
+    }
+
+    private static JsonObject Change(string setting, string? before, string? after) => new()
+    {
+        ["setting"] = setting,
+        ["before"] = SafeText.Report(before),
+        ["after"] = SafeText.Report(after),
+        // PowerShell's -eq: case-insensitive.
+        ["changed"] = !((before is null && after is null) || (before is not null && after is not null && string.Equals(before, after, StringComparison.OrdinalIgnoreCase))),
+    };
+
+    private static JsonObject Result(string operation, string? status, string? blocked, List<string> unreachable, List<JsonObject> changes, string? method)
+    {
+        var restart = changes.Any(c => c["changed"]!.GetValue<bool>());
+        return new JsonObject
+        {
+            ["schema"] = 1,
+            ["operation"] = operation,
+            ["status"] = status ?? (restart ? "Applied" : "NoChange"),
+            ["blocked"] = blocked,
+            ["unreachable"] = new JsonArray([.. unreachable.Select(host => (JsonNode?)JsonValue.Create(host))]),
+            ["changes"] = new JsonArray([.. changes]),
+            ["restartNeeded"] = restart,
+            ["method"] = method,
+        };
+    }
+}
