@@ -40,7 +40,7 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
         try
         {
             await Parallel.ForEachAsync(
-                ports.Discovery.DiscoverAsync(scope, cancellationToken),
+                GuardedAsync(ports.Discovery.DiscoverAsync(scope, cancellationToken), cancellationToken),
                 new ParallelOptions { MaxDegreeOfParallelism = args.Execution.MaxParallel, CancellationToken = cancellationToken },
                 async (item, ct) =>
                 {
@@ -72,6 +72,40 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
         var errors = scopeErrors.Select(e => e.Error).ToArray();
         var authEverywhere = reports.IsEmpty && !scopeErrors.IsEmpty && scopeErrors.All(e => e.Kind is AzureErrorKind.Auth or AzureErrorKind.Connection);
         return new EngineResult(reports.Values.ToArray(), errors, cancelled, authEverywhere);
+    }
+
+    /// <summary>Discovery reports its own scope failures; anything it still throws ends discovery as one scope error, never the run.</summary>
+    private static async IAsyncEnumerable<DiscoveryItem> GuardedAsync(IAsyncEnumerable<DiscoveryItem> items, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var enumerator = items.GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            DiscoveryItem? next;
+            var last = false;
+            try
+            {
+                next = await enumerator.MoveNextAsync() ? enumerator.Current : null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The SDK's retry policy wraps every attempt's failure; the last one says what is wrong now.
+                var cause = ex is AggregateException { InnerExceptions.Count: > 0 } all ? all.InnerExceptions[^1] : ex;
+                var failure = AzureErrors.Translate(cause, "discover the VMs in scope");
+                next = new DiscoveryFailure(new ScopeError("discovery", failure.Message), failure.Kind);
+                last = true;
+            }
+
+            if (next is null)
+            {
+                yield break;
+            }
+
+            yield return next;
+            if (last)
+            {
+                yield break;
+            }
+        }
     }
 
     private async Task<VmReport> ProcessAsync(VmPipeline pipeline, DiscoveredVm vm, CancellationToken cancellationToken)

@@ -9,17 +9,32 @@ public static class SummaryRenderer
 {
     public static void RenderTable(IAnsiConsole console, RunReport report)
     {
+        var withSnapshots = report.Vms.Any(v => v.Snapshot is not null);
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("VM").AddColumn("Subscription").AddColumn("Outcome").AddColumn("Main finding").AddColumn("Reason");
+            .AddColumn("VM").AddColumn("Subscription").AddColumn("Outcome").AddColumn("Main finding");
+        if (withSnapshots)
+        {
+            table.AddColumn("Snapshot");
+        }
+
+        table.AddColumn("Reason");
         foreach (var vm in report.Vms.OrderBy(v => OutcomeRank(v.Outcome)).ThenBy(v => v.Name, StringComparer.OrdinalIgnoreCase))
         {
             var main = vm.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.RuleId, StringComparer.Ordinal).FirstOrDefault();
-            table.AddRow(
+            var cells = new List<Spectre.Console.Rendering.IRenderable>
+            {
                 new Text(vm.Name),
                 new Text(ShortId(vm.SubscriptionId)),
                 new Markup(Colour(vm.Outcome)),
                 new Text(main is null ? "-" : $"{main.RuleId} {main.Title}"),
-                new Text(vm.Reason));
+            };
+            if (withSnapshots)
+            {
+                cells.Add(new Text(vm.Snapshot is null ? "-" : vm.Snapshot.Id[(vm.Snapshot.Id.LastIndexOf('/') + 1)..]));
+            }
+
+            cells.Add(new Text(vm.Reason));
+            table.AddRow(cells);
         }
 
         console.Write(table);
