@@ -119,6 +119,13 @@ public sealed class Fleet
 
     private static string FirstSentence(string message)
     {
+        // System.Text.Json names .NET types in this one; the user wrote JSON, so say it in JSON terms.
+        var unmapped = System.Text.RegularExpressions.Regex.Match(message, "The JSON property '([^']*)' could not be mapped");
+        if (unmapped.Success)
+        {
+            return $"unknown property '{unmapped.Groups[1].Value}'";
+        }
+
         var end = message.IndexOf(". ", StringComparison.Ordinal);
         return (end < 0 ? message : message[..end]).TrimEnd('.');
     }
