@@ -27,6 +27,8 @@ public static partial class AzureErrors
         ArgumentNullException.ThrowIfNull(exception);
         return exception switch
         {
+            // The SDK's retry policy wraps each attempt's failure; the last one says what is wrong now.
+            AggregateException { InnerExceptions.Count: > 0 } e => Translate(e.InnerExceptions[^1], action),
             AzureConnectionException e => new(AzureErrorKind.Auth, e.Message),
             GuestChannelRefusedException e => new(AzureErrorKind.Unreachable, $"Did not {action}: {e.Message}"),
             AgentNotReadyException e => new(AzureErrorKind.Unreachable, $"Could not {action}: {e.Message}"),

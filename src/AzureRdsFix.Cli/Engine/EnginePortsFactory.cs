@@ -12,11 +12,14 @@ public static class EnginePortsFactory
     public static EnginePorts Create(ArmClient client, GuestChannelOptions guestOptions, PowerOptions powerOptions, TimeProvider time)
     {
         var inspector = new ArmVmInspector(client);
-        return new(
-        new ArmFleetDiscovery(client),
-        inspector,
-        new RunCommandGuestChannel(client, guestOptions, time),
-        new ArmSnapshotService(client),
-        new ArmVmPowerService(client, inspector, powerOptions, time));
+
+        // Run Command and restart both draw on Compute's per-subscription "UpdateVM" budget: one gate paces both.
+        var updateVmGate = new SubscriptionGate(guestOptions, time);
+        return new EnginePorts(
+            new ArmFleetDiscovery(client),
+            inspector,
+            new RunCommandGuestChannel(client, guestOptions, time, updateVmGate),
+            new ArmSnapshotService(client),
+            new ArmVmPowerService(client, inspector, powerOptions, time, updateVmGate));
     }
 }

@@ -88,9 +88,7 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // The SDK's retry policy wraps every attempt's failure; the last one says what is wrong now.
-                var cause = ex is AggregateException { InnerExceptions.Count: > 0 } all ? all.InnerExceptions[^1] : ex;
-                var failure = AzureErrors.Translate(cause, "discover the VMs in scope");
+                var failure = AzureErrors.Translate(ex, "discover the VMs in scope");
                 next = new DiscoveryFailure(new ScopeError("discovery", failure.Message), failure.Kind);
                 last = true;
             }
