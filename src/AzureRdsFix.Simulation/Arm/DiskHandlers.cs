@@ -18,7 +18,8 @@ internal static class DiskHandlers
             return ArmErrors.ResourceGroupNotFound(route.ResourceGroup!);
         }
 
-        var vm = subscription.VmsIn(route.ResourceGroup!).FirstOrDefault(v => string.Equals(v.OsDiskName, route.Name, StringComparison.OrdinalIgnoreCase));
+        var vm = subscription.VmByOsDisk(route.Name!) is { } owner
+            && string.Equals(owner.ResourceGroup, route.ResourceGroup, StringComparison.OrdinalIgnoreCase) ? owner : null;
         return vm is null
             ? ArmErrors.ResourceNotFound("Microsoft.Compute/disks", route.Name!, route.ResourceGroup!)
             : ArmReply.Ok(Shapes.Disk(vm));
@@ -60,7 +61,7 @@ internal static class DiskHandlers
         }
 
         // Ids compare case-insensitively: the VM document upper-cases the resource group in the disk id.
-        var source = state.Fleet.Vms.FirstOrDefault(vm => string.Equals(vm.OsDiskId, sourceId, StringComparison.OrdinalIgnoreCase));
+        var source = state.Fleet.VmByOsDiskId(sourceId);
         if (source is null)
         {
             return ArmErrors.Error(404, "NotFound", $"Resource '{sourceId}' is not found.", "sourceResourceId");

@@ -17,6 +17,7 @@ internal sealed class SimulationState
         LroDelay = faults.LroDelay;
         Faults = new FaultInjector(faults, Time);
         Throttle = new ThrottleModel(options.Throttle ?? fleet.Throttle, Time);
+        Operations = new LroStore(Time);
     }
 
     public Fleet Fleet { get; }
@@ -31,7 +32,7 @@ internal sealed class SimulationState
 
     public ThrottleModel Throttle { get; }
 
-    public LroStore Operations { get; } = new();
+    public LroStore Operations { get; }
 
     public SimulationCounters Counters { get; } = new();
 

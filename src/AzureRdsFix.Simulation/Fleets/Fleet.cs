@@ -44,6 +44,19 @@ public sealed class Fleet
 
     public SimulatedSubscription? Subscription(string id) => _byId.TryGetValue(id, out var subscription) ? subscription : null;
 
+    /// <summary>The VM whose OS disk has this id (compared case-insensitively, as ARM ids are).</summary>
+    public SimulatedVm? VmByOsDiskId(string diskId)
+    {
+        // "/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Compute/disks/{name}"
+        var parts = diskId.Trim('/').Split('/');
+        if (parts.Length != 8 || Subscription(parts[1]) is not { } subscription)
+        {
+            return null;
+        }
+
+        return subscription.VmByOsDisk(parts[7]) is { } vm && string.Equals(vm.OsDiskId, diskId, StringComparison.OrdinalIgnoreCase) ? vm : null;
+    }
+
     /// <summary>The first VM with this name (demo names are unique); throws when there is none, to keep tests short.</summary>
     public SimulatedVm Vm(string name) =>
         Vms.FirstOrDefault(vm => string.Equals(vm.Name, name, StringComparison.OrdinalIgnoreCase))

@@ -12,6 +12,7 @@ namespace AzureRdsFix.Simulation.Fleets;
 internal static class FleetGenerator
 {
     private const int VmsPerResourceGroup = 40;
+    private static readonly Dictionary<string, string> BenchTags = new() { ["env"] = "bench" };
     private static readonly string[] Locations = ["westeurope", "northeurope", "eastus", "eastus2", "westus2", "uksouth"];
 
     // (fixture, weight): mostly locked-out and healthy session hosts, some of every other kind.
@@ -46,7 +47,7 @@ internal static class FleetGenerator
             var faults = roll == 10 ? new VmFaults(RunCommandConflicts: 1) : VmFaults.None;
             var guest = os == OsKind.Windows ? shared[Pick(mix, random.Next(totalWeight))] : null;
             Fleet.NewVm(subscription, string.Create(CultureInfo.InvariantCulture, $"vm-{i:D6}"), resourceGroup, location, os, power, agent,
-                "Standard_D2s_v5", new Dictionary<string, string> { ["env"] = "bench" }, guest, faults);
+                "Standard_D2s_v5", BenchTags, guest, faults);
         }
 
         return fleet;

@@ -8,6 +8,7 @@ public sealed class SimulatedSubscription
     private readonly List<SimulatedVm> _vms = [];
     private readonly Dictionary<string, SimulatedVm> _byName = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _resourceGroups = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, SimulatedVm> _byOsDisk = new(StringComparer.OrdinalIgnoreCase);
 
     internal SimulatedSubscription(string id, string displayName, string state, bool forbidden)
     {
@@ -38,6 +39,9 @@ public sealed class SimulatedSubscription
 
     public SimulatedVm? Vm(string resourceGroup, string name) => _byName.TryGetValue(Key(resourceGroup, name), out var vm) ? vm : null;
 
+    /// <summary>The VM whose OS disk has this name (any resource group; the caller checks the full id).</summary>
+    public SimulatedVm? VmByOsDisk(string diskName) => _byOsDisk.TryGetValue(diskName, out var vm) ? vm : null;
+
     public IEnumerable<SimulatedVm> VmsIn(string resourceGroup) =>
         _vms.Where(vm => string.Equals(vm.ResourceGroup, resourceGroup, StringComparison.OrdinalIgnoreCase));
 
@@ -52,6 +56,7 @@ public sealed class SimulatedSubscription
         }
 
         _vms.Add(vm);
+        _byOsDisk[vm.OsDiskName] = vm;
         _resourceGroups.TryAdd(vm.ResourceGroup, vm.ResourceGroup);
     }
 

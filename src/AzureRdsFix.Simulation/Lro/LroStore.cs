@@ -8,14 +8,41 @@ namespace AzureRdsFix.Simulation.Lro;
 /// The running and finished operations, and their wire form: the Azure-AsyncOperation status body and URLs with
 /// <c>?p=…</c> (CRP) or the <c>DiskOperations</c> path (DiskRP), the Location URL with <c>monitor=true</c>.
 /// </summary>
-internal sealed class LroStore
+internal sealed class LroStore(TimeProvider time)
 {
+    /// <summary>
+    /// A finished operation is kept this long (real time) after it ends: the SDK reads its result right away, and a
+    /// fleet of thousands of VMs should not keep every Run Command output in memory.
+    /// </summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromSeconds(60);
+
+    private const int SweepEvery = 512;
     private readonly ConcurrentDictionary<Guid, LroOperation> _operations = new();
+    private long _added;
+
+    public int Count => _operations.Count;
 
     public LroOperation Add(LroOperation operation)
     {
         _operations[operation.Id] = operation;
+        if (Interlocked.Increment(ref _added) % SweepEvery == 0)
+        {
+            Sweep();
+        }
+
         return operation;
+    }
+
+    public void Sweep()
+    {
+        var cutoff = time.GetUtcNow() - Retention;
+        foreach (var (id, operation) in _operations)
+        {
+            if (operation.Due < cutoff)
+            {
+                _operations.TryRemove(id, out _);
+            }
+        }
     }
 
     public LroOperation? Find(string subscriptionId, string id) =>
