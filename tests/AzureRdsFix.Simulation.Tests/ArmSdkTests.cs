@@ -15,7 +15,12 @@ public sealed class ArmSdkTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _sim = await SimulatorSession.StartAsync();
 
-    public async Task DisposeAsync() => await _sim.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        // Every call the SDK made must have been one the simulator knows (no silent 404 on an unexpected route).
+        _sim.Azure.Counters[ArmOperation.Unknown].Should().Be(0);
+        await _sim.DisposeAsync();
+    }
 
     [Fact]
     public async Task GetSubscriptions_ListsAllAcrossPages_IncludingDisabled()
@@ -45,6 +50,28 @@ public sealed class ArmSdkTests : IAsyncLifetime
         names.Should().Equal(_sim.Fleet.Subscription(Production)!.Vms.Select(v => v.Name));
         // 8 VMs in pages of 3, 0, 2, 5(3) and a final empty page.
         _sim.Azure.Counters[ArmOperation.VirtualMachinesListAll].Should().Be(5);
+    }
+
+    [Fact]
+    public async Task GetVirtualMachines_StatusOnly_CarriesPowerState()
+    {
+        var subscription = _sim.Arm.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(DevTest));
+        var power = new Dictionary<string, string>();
+        await foreach (var vm in subscription.GetVirtualMachinesAsync(statusOnly: "true"))
+        {
+            power[vm.Data.Name] = vm.Data.InstanceView.Statuses.Single(s => s.Code.StartsWith("PowerState/", StringComparison.Ordinal)).Code;
+        }
+
+        power["rdsh-dev-01"].Should().Be("PowerState/deallocated");
+        power["rdsh-dev-03"].Should().Be("PowerState/running");
+    }
+
+    [Fact]
+    public async Task VirtualMachineGet_ExpandInstanceView()
+    {
+        var vm = (await Vm("rdsh-dev-02").GetAsync(InstanceViewType.InstanceView)).Value;
+
+        vm.Data.InstanceView.VmAgent.VmAgentVersion.Should().Be("Unknown");
     }
 
     [Fact]
@@ -242,6 +269,7 @@ public sealed class ArmSdkTests : IAsyncLifetime
     }
 
     private const string Production = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+    private const string DevTest = "5c4b3a29-1807-4f6e-9d5c-4b3a29180706";
     private const string Forbidden = "3d2c1b0a-9f8e-4d7c-b6a5-f4e3d2c1b0a9";
 
     private VirtualMachineResource Vm(string name) => _sim.Arm.GetVirtualMachineResource(new ResourceIdentifier(_sim.Fleet.Vm(name).Id));

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace AzureRdsFix.Simulation.Arm;
 
 /// <summary>The headers real CRP/DiskRP responses carry (reference/arm-shapes.md §1.1).</summary>
-internal sealed class ArmHeaders
+internal sealed class ArmHeaders(TimeProvider time)
 {
     private long _reads;
     private long _writes;
@@ -27,7 +27,7 @@ internal sealed class ArmHeaders
             headers["x-ms-client-request-id"] = client;
         }
 
-        headers["x-ms-routing-request-id"] = string.Create(CultureInfo.InvariantCulture, $"LOCALSIM:{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}:{requestId}");
+        headers["x-ms-routing-request-id"] = string.Create(CultureInfo.InvariantCulture, $"LOCALSIM:{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}:{requestId}");
         // ARM's budget for the subscription, by verb; values are strings that count down.
         if (method == "GET")
         {

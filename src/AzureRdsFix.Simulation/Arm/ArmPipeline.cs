@@ -10,7 +10,7 @@ namespace AzureRdsFix.Simulation.Arm;
 /// </summary>
 internal sealed class ArmPipeline(SimulationState state)
 {
-    private readonly ArmHeaders _headers = new();
+    private readonly ArmHeaders _headers = new(state.Time);
 
     public async Task HandleAsync(HttpContext context)
     {
