@@ -70,6 +70,7 @@ public sealed class FleetTests
     [InlineData("""{ "subscriptions": [ { "id": "11111111-2222-3333-4444-555555555555", "vms": [ { "name": "a", "resourceGroup": "rg" } ] } ] }""", "Windows VM 'a' needs \"guest\"")]
     [InlineData("""{ "subscriptions": [ { "id": "11111111-2222-3333-4444-555555555555", "vms": [ { "name": "a", "resourceGroup": "rg", "os": "Linux", "power": "asleep" } ] } ] }""", "has power 'asleep'; expected running or deallocated or stopped")]
     [InlineData("""{ "subscriptons": [] }""", "is not a valid fleet: unknown property 'subscriptons'")]
+    [InlineData("""{ "subscriptions": [ { "id": "11111111-2222-3333-4444-555555555555", "vms": [ { "name": "a", "power": 3 } ] } ] }""", "a value of the wrong type (text, number, true/false, list or object) (line 1, $.subscriptions[0].vms[0].power)")]
     public void Parse_BadFleet_OneClearSentence(string json, string expected)
     {
         var parse = () => Fleet.Parse(json, "bad.json");

@@ -139,6 +139,11 @@ public sealed class Fleet
             return $"unknown property '{unmapped.Groups[1].Value}'";
         }
 
+        if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            return "a value of the wrong type (text, number, true/false, list or object)";
+        }
+
         var end = message.IndexOf(". ", StringComparison.Ordinal);
         return (end < 0 ? message : message[..end]).TrimEnd('.');
     }
