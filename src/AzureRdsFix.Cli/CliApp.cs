@@ -47,6 +47,8 @@ public sealed class CliApp(CliServices services)
         root.Subcommands.Add(new FleetCommand(services, options, "scan").Build());
         root.Subcommands.Add(new FleetCommand(services, options, "plan").Build());
         root.Subcommands.Add(new FleetCommand(services, options, "fix").Build());
+        root.Subcommands.Add(new RollbackCommand(services, options).Build());
+        root.Subcommands.Add(new ReportCommand(services, options).Build());
         root.Subcommands.Add(new RulesCommand(services).Build());
         root.Subcommands.Add(new DemoCommand(services).Build());
         root.Subcommands.Add(new SimulateCommand(services).Build());

@@ -76,11 +76,7 @@ public sealed class RunOptions
             result.GetValue(Tag)!.Select(ParseTag).ToArray(),
             ParseShard(result.GetValue(Shard)));
 
-        var connection = new ConnectionArguments(
-            result.GetValue(Cloud)!,
-            ParseEndpoint(result.GetValue(ArmEndpoint)),
-            ValidateTenant(result.GetValue(Tenant)),
-            result.GetValue(Auth)!);
+        var connection = BindConnection(result);
 
         var maxParallel = result.GetValue(MaxParallel);
         if (maxParallel is < 1 or > 256)
@@ -95,17 +91,7 @@ public sealed class RunOptions
             result.GetValue(Journal),
             result.GetValue(Resume));
 
-        var formats = result.GetValue(Format)!;
-        foreach (var format in formats.Where(f => !Formats.Contains(f, StringComparer.OrdinalIgnoreCase)))
-        {
-            throw new UsageException($"{OptionNames.Format} '{format}' is not a report format: expected one of {string.Join(", ", Formats)}.");
-        }
-
-        var output = new OutputArguments(
-            result.GetValue(Out),
-            formats.Select(f => f.ToLowerInvariant()).Distinct().ToArray(),
-            Enum.Parse<FailOn>(result.GetValue(FailOn)!, ignoreCase: true),
-            result.GetValue(Quiet));
+        var output = BindOutput(result);
 
         var warnDays = result.GetValue(WarnDays);
         if (warnDays is < 0 or > 180)
@@ -114,6 +100,43 @@ public sealed class RunOptions
         }
 
         return new RunArguments(command, scope, connection, execution, output, warnDays, command == "scan" ? null : BindFix(result));
+    }
+
+    public void AddConnectionOptions(Command command)
+    {
+        foreach (var option in new Option[] { Cloud, ArmEndpoint, Tenant, Auth })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public void AddOutputOptions(Command command)
+    {
+        foreach (var option in new Option[] { Out, Format, FailOn, Quiet })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public ConnectionArguments BindConnection(ParseResult result) => new(
+        result.GetValue(Cloud)!,
+        ParseEndpoint(result.GetValue(ArmEndpoint)),
+        ValidateTenant(result.GetValue(Tenant)),
+        result.GetValue(Auth)!);
+
+    public OutputArguments BindOutput(ParseResult result)
+    {
+        var formats = result.GetValue(Format)!;
+        foreach (var format in formats.Where(f => !Formats.Contains(f, StringComparer.OrdinalIgnoreCase)))
+        {
+            throw new UsageException($"{OptionNames.Format} '{format}' is not a report format: expected one of {string.Join(", ", Formats)}.");
+        }
+
+        return new OutputArguments(
+            result.GetValue(Out),
+            formats.Select(f => f.ToLowerInvariant()).Distinct().ToArray(),
+            Enum.Parse<FailOn>(result.GetValue(FailOn)!, ignoreCase: true),
+            result.GetValue(Quiet));
     }
 
     private FixArguments BindFix(ParseResult result)

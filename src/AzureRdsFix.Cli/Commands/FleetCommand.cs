@@ -50,24 +50,8 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
         var outDir = ResolveOutDir(args, runId);
         var journalPath = args.Execution.ResumePath ?? args.Execution.JournalPath ?? Path.Combine(outDir, "journal.jsonl");
-        var connection = new ConnectionOptions
-        {
-            Cloud = Enum.Parse<AzureCloudName>(args.Connection.Cloud, ignoreCase: true),
-            ArmEndpoint = args.Connection.ArmEndpoint,
-            TenantId = args.Connection.Tenant,
-            Auth = ParseAuth(args.Connection.Auth),
-            PinnedCertificate = services.PinnedCertificate,
-        };
-
-        global::Azure.ResourceManager.ArmClient client;
-        try
-        {
-            client = ArmClientFactory.Create(connection, services.Environment.GetVariable);
-        }
-        catch (AzureConnectionException ex)
-        {
-            throw new ToolFailureException(ex.Message, ex);
-        }
+        var connection = ArmConnection.Options(services, args.Connection);
+        var client = ArmConnection.Create(services, connection);
 
         var startedAt = services.Time.GetUtcNow();
         await using var journal = new JournalWriter(journalPath);
@@ -107,42 +91,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             ScopeErrors = result.ScopeErrors,
         };
 
-        var written = ReportFiles.Write(report, outDir, args.Output.Formats);
-        await journal.AppendAsync(new JournalEntry
-        {
-            At = report.FinishedAt,
-            Type = JournalTypes.RunFinished,
-            RunId = runId,
-            Status = result.Cancelled ? StepStatus.Cancelled : StepStatus.Succeeded,
-            Data = new JsonObject { ["summary"] = SummaryRenderer.SummaryLine(report) },
-        });
-
-        if (!args.Output.Quiet)
-        {
-            SummaryRenderer.RenderTable(console, report);
-            await services.IO.Out.WriteLineAsync($"Report: {written.ReportJson}");
-            await services.IO.Out.WriteLineAsync($"Journal: {Path.GetFullPath(journalPath)}");
-        }
-
-        await services.IO.Out.WriteLineAsync(SummaryRenderer.SummaryLine(report));
-        if (AzurePipelines.IsActive(services.Environment.GetVariable))
-        {
-            AzurePipelines.Write(services.IO.Out, report, written.Markdown);
-        }
-
-        if (result.Cancelled)
-        {
-            await services.IO.Error.WriteLineAsync($"azrdsfix: cancelled; in-flight steps are recorded. Continue with: azrdsfix {args.Command} {OptionNames.Resume} {journalPath}");
-            return ExitCodes.Cancelled;
-        }
-
-        if (result.AuthFailedEverywhere)
-        {
-            await services.IO.Error.WriteLineAsync($"azrdsfix: {result.ScopeErrors[0].Message}");
-            return ExitCodes.ToolFailure;
-        }
-
-        return ExitPolicy.For(report, args.Output.FailOn);
+        return await RunOutput.FinishAsync(services, report, args.Output, outDir, journal, result.Cancelled, result.AuthFailedEverywhere);
     }
 
     private async Task<bool> ConfirmAsync(FixArguments fix)
@@ -182,16 +131,6 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
 
         return Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId);
     }
-
-    private static AuthMode ParseAuth(string auth) => auth switch
-    {
-        "cli" => AuthMode.Cli,
-        "managed-identity" => AuthMode.ManagedIdentity,
-        "workload-identity" => AuthMode.WorkloadIdentity,
-        "environment" => AuthMode.Environment,
-        "token" => AuthMode.Token,
-        _ => AuthMode.Default,
-    };
 
     /// <summary>The run's options as the journal keeps them: what was asked, never a credential.</summary>
     private static JsonObject RunOptionsRecord(RunArguments args, ConnectionOptions connection) => new()

@@ -24,6 +24,7 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
     public const string RunCommandChannel = "RunCommand";
 
     private readonly RuleContext _rules = new(args.WarnDays);
+    private readonly GuestOperations _guest = new(ports, steps);
 
     public async Task<VmReport> ProcessAsync(DiscoveredVm item, PriorVmState? prior, CancellationToken cancellationToken)
     {
@@ -149,28 +150,11 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
             : Report(vm, VmOutcome.Failed, $"Changed {summary}, but verification still finds: {after.Reason}", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot, Changes = changes };
     }
 
-    private async Task<ProbeFacts> ProbeAsync(VmRef vm, TriageFacts triage, string step, CancellationToken cancellationToken)
-        => await steps.RunAsync(
-            vm,
-            step,
-            async ct => Parse<ProbeFacts>(await ports.Guest.RunAsync(vm, triage, GuestScripts.Probe(), ct), GuestScripts.ProbeKind),
-            facts => JsonSerializer.SerializeToNode(facts),
-            cancellationToken);
+    private Task<ProbeFacts> ProbeAsync(VmRef vm, TriageFacts triage, string step, CancellationToken cancellationToken)
+        => _guest.ProbeAsync(vm, triage, step, cancellationToken);
 
-    public async Task<RemediationResult> RemediateAsync(VmRef vm, TriageFacts triage, RemediationParameters parameters, CancellationToken cancellationToken)
-        => await steps.RunAsync(
-            vm,
-            JournalSteps.Remediate,
-            async ct => Parse<RemediationResult>(await ports.Guest.RunAsync(vm, triage, GuestScripts.Remediate(parameters), ct), GuestScripts.RemediationKind),
-            result => JsonSerializer.SerializeToNode(result),
-            cancellationToken);
-
-    private static T Parse<T>(Core.Guest.GuestRunResult result, string kind)
-        where T : class
-    {
-        var parsed = GuestOutput.Parse<T>(result, kind);
-        return parsed.Value ?? throw new StepFailedException(kind, new AzureFailure(AzureErrorKind.Failed, parsed.Error!));
-    }
+    private Task<RemediationResult> RemediateAsync(VmRef vm, TriageFacts triage, RemediationParameters parameters, CancellationToken cancellationToken)
+        => _guest.RemediateAsync(vm, triage, parameters, cancellationToken);
 
     private static FixRequest ToRequest(FixArguments fix) => new(fix.LicenseServers, fix.RemoveRdsh ? null : fix.LicensingMode, fix.RemoveRdsh, fix.RemoveLicensingRole);
 

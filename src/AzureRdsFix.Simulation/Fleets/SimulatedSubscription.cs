@@ -35,6 +35,9 @@ public sealed class SimulatedSubscription
 
     internal ConcurrentDictionary<string, SimulatedSnapshot> Snapshots { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Every snapshot made in this subscription, for tests that count them.</summary>
+    public IReadOnlyCollection<SimulatedSnapshot> AllSnapshots => (IReadOnlyCollection<SimulatedSnapshot>)Snapshots.Values;
+
     public string? ResourceGroup(string name) => _resourceGroups.TryGetValue(name, out var actual) ? actual : null;
 
     public SimulatedVm? Vm(string resourceGroup, string name) => _byName.TryGetValue(Key(resourceGroup, name), out var vm) ? vm : null;
