@@ -1,5 +1,7 @@
 using AzureRdsFix.Cli.Hosting;
 
+#pragma warning disable RS0030 // The composition root is the one place that touches the real console and environment.
+
 namespace AzureRdsFix.Cli;
 
 public static class Program

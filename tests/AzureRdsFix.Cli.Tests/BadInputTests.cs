@@ -17,6 +17,7 @@ public sealed class BadInputTests
     [InlineData(new[] { "scan", "--step-timeout", "soon" }, "--step-timeout 'soon'")]
     [InlineData(new[] { "scan", "--max-parallel", "0" }, "--max-parallel 0")]
     [InlineData(new[] { "scan", "--format", "pdf" }, "--format 'pdf'")]
+    [InlineData(new[] { "scan", "--channel", "serialconsole" }, "--channel serialconsole")]
     [InlineData(new[] { "plan", "--license-server", "ls01;rm -rf" }, "--license-server 'ls01;rm -rf'")]
     [InlineData(new[] { "plan", "--license-server", "-bad-.contoso.com" }, "--license-server '-bad-.contoso.com'")]
     [InlineData(new[] { "fix", "--license-server", "ls01", "--remove-rdsh", "--yes" }, "--remove-rdsh")]

@@ -84,6 +84,12 @@ public sealed class RunOptions
             throw new UsageException($"{OptionNames.MaxParallel} {maxParallel} is out of range: expected a whole number from 1 to 256.");
         }
 
+        if (result.GetValue(Channel) == "serialconsole")
+        {
+            // Said plainly rather than silently falling back: the serial console channel is not built yet.
+            throw new UsageException($"{OptionNames.Channel} serialconsole is not available in this version: use {OptionNames.Channel} runcommand (or auto, which is Run Command).");
+        }
+
         var execution = new ExecutionArguments(
             maxParallel,
             result.GetValue(Channel)!,

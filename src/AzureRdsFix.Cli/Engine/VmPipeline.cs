@@ -79,7 +79,7 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
                     : Report(vm, plan.Outcome, plan.Reason, diagnosis, Elapsed(), channel) with { Changes = plan.Changes };
             }
 
-            return await FixAsync(item, triage, prior, diagnosis, Elapsed, cancellationToken);
+            return await FixAsync(item, triage, facts, prior, diagnosis, Elapsed, cancellationToken);
         }
         catch (StepFailedException ex)
         {
@@ -88,7 +88,7 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         }
     }
 
-    private async Task<VmReport> FixAsync(DiscoveredVm item, TriageFacts triage, PriorVmState? prior, Diagnosis diagnosis, Func<long> elapsed, CancellationToken cancellationToken)
+    private async Task<VmReport> FixAsync(DiscoveredVm item, TriageFacts triage, ProbeFacts facts, PriorVmState? prior, Diagnosis diagnosis, Func<long> elapsed, CancellationToken cancellationToken)
     {
         var vm = item.Vm;
         var fix = args.Fix!;
@@ -125,7 +125,7 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         if (remediation.Status == RemediationStatus.Blocked)
         {
             var reason = remediation.Blocked == RemediationBlock.GroupPolicy
-                ? "Group Policy sets the licensing mode or license servers, so nothing was changed locally: fix it in Group Policy."
+                ? $"Group Policy sets {PolicyValues(facts)}, so nothing was changed locally: fix it in Group Policy."
                 : $"The guest cannot reach {string.Join(", ", remediation.Unreachable)} on TCP 135, so it was not configured; nothing was changed.";
             return Report(vm, VmOutcome.NeedsAttention, reason, diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot };
         }
@@ -175,6 +175,24 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         PowerState.Running when triage.Agent != AgentState.Ready => $"The VM agent is {(triage.Agent == AgentState.NotReady ? "Not Ready" : "not reporting")}, so Run Command cannot reach the guest; check the agent (or use the serial console by hand).",
         _ => $"The VM's power state is {triage.Power}, so Run Command cannot reach the guest.",
     };
+
+    private static string PolicyValues(ProbeFacts facts)
+    {
+        var parts = new List<string>();
+        if (facts.LicensingMode.Policy is { } mode)
+        {
+            parts.Add($"LicensingMode {mode}");
+        }
+
+        if (facts.LicenseServers.Policy.Count > 0)
+        {
+            parts.Add($"LicenseServers {string.Join(",", facts.LicenseServers.Policy)}");
+        }
+
+        return parts.Count > 0
+            ? string.Join(" and ", parts) + @" (HKLM\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services)"
+            : "the licensing mode or license servers";
+    }
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
