@@ -7,6 +7,8 @@ namespace AzureRdsFix.Cli.Output;
 /// <summary>The final table (VM, subscription, outcome, main finding) and the one-line summary.</summary>
 public static class SummaryRenderer
 {
+    private const int MaxFullTable = 50;
+
     public static void RenderTable(IAnsiConsole console, RunReport report)
     {
         var withSnapshots = report.Vms.Any(v => v.Snapshot is not null);
@@ -18,7 +20,9 @@ public static class SummaryRenderer
         }
 
         table.AddColumn("Reason");
-        foreach (var vm in report.Vms.OrderBy(v => OutcomeRank(v.Outcome)).ThenBy(v => v.Name, StringComparer.OrdinalIgnoreCase))
+        // A big fleet's table shows the VMs that need a look; the quiet ones are counted, and all are in report.json.
+        var quiet = report.Vms.Count > MaxFullTable ? report.Vms.Where(v => v.Outcome is VmOutcome.Healthy or VmOutcome.NotApplicable).ToArray() : [];
+        foreach (var vm in report.Vms.Except(quiet).OrderBy(v => OutcomeRank(v.Outcome)).ThenBy(v => v.Name, StringComparer.OrdinalIgnoreCase))
         {
             var main = vm.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.RuleId, StringComparer.Ordinal).FirstOrDefault();
             var cells = new List<Spectre.Console.Rendering.IRenderable>
@@ -38,6 +42,11 @@ public static class SummaryRenderer
         }
 
         console.Write(table);
+        if (quiet.Length > 0)
+        {
+            console.WriteLine($"{quiet.Length} Healthy or NotApplicable VM(s) not listed; every VM is in report.json.");
+        }
+
         foreach (var error in report.ScopeErrors)
         {
             console.MarkupLineInterpolated($"[red]Not scanned:[/] {error.Scope}: {error.Message}");
