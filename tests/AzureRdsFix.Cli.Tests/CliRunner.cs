@@ -21,12 +21,16 @@ public static class CliRunner
         IReadOnlyDictionary<string, string?>? environment = null,
         X509Certificate2? pinned = null,
         string? workingDirectory = null,
+        string? terminalInput = null,
         CancellationToken cancellationToken = default)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
+        var io = terminalInput is null
+            ? IOContext.ForStrings(stdout, stderr)
+            : new IOContext(new StringReader(terminalInput), stdout, stderr, OutputIsTerminal: false, InputIsTerminal: true);
         var services = new CliServices(
-            IOContext.ForStrings(stdout, stderr),
+            io,
             new DictionaryEnvironment(environment ?? new Dictionary<string, string?>(), workingDirectory ?? Path.GetTempPath()),
             TimeProvider.System)
         {

@@ -61,6 +61,32 @@ public sealed class FixCommandTests
         again.StdOut.Should().NotContain("Fixed");
     }
 
+    [Theory]
+    [InlineData("n\n", 2, 5L)]
+    [InlineData("yes\n", 1, 4L)]
+    public async Task Fix_OnATerminal_AsksFirstAndChangesNothingWithoutYes(string answer, int exitCode, long modeAfter)
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+        var result = await sim.RunAsync(["fix", "--out", sim.Out("fix"), "--license-server", "ls01.contoso.com", "--vm", "rdsh-prod-01"], null, answer);
+
+        result.StdOut.Should().Contain("Continue? [y/N]");
+        result.ExitCode.Should().Be(exitCode, result.StdErr);
+        Mode(sim, "rdsh-prod-01").Should().Be(modeAfter);
+    }
+
+    [Fact]
+    public async Task Fix_Token_IsNeverWrittenToJournalReportOrOutput()
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+        var result = await sim.RunAsync("fix", "--out", sim.Out("fix"), "--license-server", "ls01.contoso.com", "--yes", "--format", "csv", "--format", "junit");
+
+        (result.StdOut + result.StdErr).Should().NotContain(SimulatorSession.Token);
+        foreach (var file in Directory.GetFiles(sim.Out("fix")))
+        {
+            (await File.ReadAllTextAsync(file)).Should().NotContain(SimulatorSession.Token, file);
+        }
+    }
+
     [Fact]
     public async Task Fix_RestartNever_LeavesVmsFixedPendingRestart()
     {

@@ -70,7 +70,7 @@ public sealed class ResumeTests
         var outDir = sim.Out("fix");
         var journal = Path.Combine(outDir, "journal.jsonl");
         using var cancel = new CancellationTokenSource();
-        var run = sim.RunAsync(["fix", "--license-server", "ls01.contoso.com", "--yes", "--out", outDir], null, cancel.Token);
+        var run = sim.RunAsync(["fix", "--license-server", "ls01.contoso.com", "--yes", "--out", outDir], null, cancellationToken: cancel.Token);
         await WaitForAsync(() => Entries(journal).Any(e => e.Step == JournalSteps.Snapshot && e.Status == StepStatus.Succeeded), null, TimeSpan.FromSeconds(60));
         await cancel.CancelAsync();
         var result = await run;

@@ -28,7 +28,7 @@ public sealed class SimulatorSession : IAsyncDisposable
 
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, null);
 
-    public Task<CliResult> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? extraEnvironment, CancellationToken cancellationToken = default)
+    public Task<CliResult> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? extraEnvironment, string? terminalInput = null, CancellationToken cancellationToken = default)
     {
         var environment = new Dictionary<string, string?> { ["AZRDSFIX_ACCESS_TOKEN"] = Token };
         foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string?>())
@@ -36,7 +36,7 @@ public sealed class SimulatorSession : IAsyncDisposable
             environment[key] = value;
         }
 
-        return CliRunner.RunAsync([.. args, .. Connection], environment, Azure.Certificate, Dir.Path, cancellationToken);
+        return CliRunner.RunAsync([.. args, .. Connection], environment, Azure.Certificate, Dir.Path, terminalInput, cancellationToken);
     }
 
     public static RunReport ReadReport(string outDir) => ReportJson.Read(File.ReadAllText(Path.Combine(outDir, "report.json")));
