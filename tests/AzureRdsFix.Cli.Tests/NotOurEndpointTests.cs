@@ -252,6 +252,25 @@ public sealed class NotOurEndpointStandInTests
         process.ExitCode.Should().Be(0, output + await stderr);
         output.TrimEnd().Split('\n')[^1].Should().MatchRegex(@"^GuestStandIn check: \d+ passed, 0 failed$");
     }
+
+    [Fact]
+    public void PwshGuest_OneProcessPerRunCommand_RunsTheRealScriptsAndAppliesTheRestart()
+    {
+        using var guest = PwshGuest.FromFixture("locked-out", mode: PwshStandInMode.ProcessPerRun);
+        var request = GuestScripts.Remediate(RemediationParameters.Apply(4, [NotOurEndpointFleet.LicenseServer]));
+        var parameters = request.Parameters.ToDictionary(p => p.Key, p => p.Value);
+
+        var remediation = guest.Run(new FakeRunCommandCall("RunPowerShellScript", request.Lines, parameters));
+        guest.Restart();
+        var probe = guest.Run(new FakeRunCommandCall("RunPowerShellScript", GuestScripts.Probe().Lines, new Dictionary<string, string>()));
+
+        remediation.StdOut.Should().StartWith("AZRDSFIX remediate {").And.EndWith("}\r\n").And.Contain("\"status\":\"Applied\"");
+        remediation.StdErr.Should().BeEmpty();
+        guest.RegistryValue(PwshGuest.ModeKey, "LicensingMode").Should().Match<GuestRegistryValue>(v => v.Type == "DWord" && v.AsNumber() == 4);
+        guest.RegistryValue(PwshGuest.ServersKey, "SpecifiedLicenseServers")!.AsStrings().Should().Equal(NotOurEndpointFleet.LicenseServer);
+        probe.StdOut.Should().Contain("\"mode\":{\"local\":4,\"policy\":null}").And.Contain("\"lsStatus\":11", "the restart found the reachable license server");
+        guest.Runs.Select(r => r.ExitCode).Should().Equal(0, 0);
+    }
 }
 
 /// <summary>
@@ -317,11 +336,6 @@ public sealed class NotOurEndpointFleet : IAsyncLifetime
         Scan = await RunAsync("scan");
         Fix = await RunAsync("fix", "--license-server", LicenseServer, "--licensing-mode", "PerUser", "--yes");
         FixAgain = await RunAsync("fix", "--license-server", LicenseServer, "--licensing-mode", "PerUser", "--yes");
-        // TEMP timing dump
-        var lines = new List<string> { $"scan {Scan.Elapsed} fix {Fix.Elapsed} again {FixAgain.Elapsed}" };
-        foreach (var (n, g) in Guests) { foreach (var r in g.Runs) { lines.Add($"{n} {r.Call.Script[0]} {r.Duration}"); } }
-        await File.WriteAllLinesAsync("/tmp/nooe-timing.txt", lines);
-        await File.WriteAllLinesAsync("/tmp/nooe-requests.txt", Arm.Requests);
     }
 
     public Task DisposeAsync()
