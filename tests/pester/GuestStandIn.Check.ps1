@@ -1,0 +1,58 @@
+#requires -Version 7.0
+# Holds the Windows stand-in (GuestStandIn.Surface.ps1) to the shared guest contract: runs the real probe against every
+# fixture and the real remediation for every case of remediate-cases.json, in one process, and compares the output
+# line, the registry and the features with what the fixtures expect (the same expectations Pester and the simulator
+# are held to). No Pester needed.
+#   dotnet tool run pwsh -NoProfile -NonInteractive -File tests/pester/GuestStandIn.Check.ps1
+# Last line: "GuestStandIn check: N passed, N failed"; exit code 0 only when nothing failed.
+param([string] $GuestFolder = (Join-Path (Split-Path -Parent (Split-Path -Parent $PSScriptRoot)) 'src/AzureRdsFix.Guest'))
+
+. (Join-Path $PSScriptRoot 'GuestStandIn.Surface.ps1')
+. (Join-Path $GuestFolder 'Scripts/GuestFixture.TestHelpers.ps1')
+$probe = Join-Path $GuestFolder 'Scripts/Get-RdsLicensingState.ps1'
+$remediate = Join-Path $GuestFolder 'Scripts/Set-RdsLicensing.ps1'
+
+function Read-Fixture([string] $Name) {
+    return [System.IO.File]::ReadAllText((Join-Path $GuestFolder "Fixtures/$Name.json")) | ConvertFrom-Json -DateKind String
+}
+
+function Invoke-Script([string] $Path, [hashtable] $Parameters) {
+    # Every stream but progress/verbose/debug/information: anything besides the one output line is a difference.
+    $global:LASTEXITCODE = 0
+    return , [string[]]@(& $Path @Parameters 2>&1 3>&1 | ForEach-Object { [string]$_ })
+}
+
+$passed = 0
+$failed = 0
+foreach ($name in Get-FixtureNames) {
+    $fixture = Read-Fixture $name
+    Initialize-GuestStandIn -Guest $fixture.guest
+    $lines = Invoke-Script -Path $probe -Parameters @{}
+    $expected = 'AZRDSFIX probe ' + (ConvertTo-Json -InputObject $fixture.expectedProbe -Compress -Depth 20)
+    if ($lines.Count -eq 1 -and $lines[0] -ceq $expected) { $passed++; continue }
+    $failed++
+    Write-Output "probe ${name}:`n  got      $($lines -join "`n           ")`n  expected $expected"
+}
+
+foreach ($case in Get-RemediateCases) {
+    $fixture = Read-Fixture $case.fixture
+    Initialize-GuestStandIn -Guest $fixture.guest
+    $parameters = @{}
+    foreach ($p in $case.parameters.PSObject.Properties) { $parameters[$p.Name] = [string]$p.Value }
+    $lines = Invoke-Script -Path $remediate -Parameters $parameters
+    $expected = "AZRDSFIX $($case.expectedKind) " + (ConvertTo-Json -InputObject $case.expectedOutput -Compress -Depth 20)
+    $guest = Export-GuestStandInGuest
+    $registry = ConvertTo-CanonicalJson $guest.registry
+    $features = ConvertTo-CanonicalJson $guest.features
+    $expectedRegistry = ConvertTo-CanonicalJson $case.expectedRegistryAfter
+    $expectedFeatures = ConvertTo-CanonicalJson $case.expectedFeaturesAfter
+    if ($lines.Count -eq 1 -and $lines[0] -ceq $expected -and $registry -ceq $expectedRegistry -and $features -ceq $expectedFeatures) { $passed++; continue }
+    $failed++
+    Write-Output "remediate $($case.name):`n  got      $($lines -join "`n           ")`n  expected $expected"
+    if ($registry -cne $expectedRegistry) { Write-Output "  registry $registry`n  expected $expectedRegistry" }
+    if ($features -cne $expectedFeatures) { Write-Output "  features $features`n  expected $expectedFeatures" }
+}
+
+Write-Output "GuestStandIn check: $passed passed, $failed failed"
+if ($failed -gt 0) { exit 1 }
+exit 0
