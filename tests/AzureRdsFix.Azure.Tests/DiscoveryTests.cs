@@ -55,6 +55,24 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public async Task DiscoverAsync_ManySubscriptions_InterleavesThemSoEachBudgetIsUsed()
+    {
+        await using var arm = await FakeArm.StartAsync();
+        arm.RequiredToken = TestArm.Token;
+        arm.AddSubscription(Sub1, "Prod").AddSubscription(Sub2, "Dev");
+        for (var i = 1; i <= 20; i++)
+        {
+            arm.AddVm(Sub1, "rg-a", $"a{i}");
+            arm.AddVm(Sub2, "rg-b", $"b{i}");
+        }
+
+        var items = Vms(await DiscoverAsync(arm, new DiscoveryScope()));
+
+        items.Should().HaveCount(40);
+        items.Take(20).Select(v => v.Vm.SubscriptionId).Distinct().Should().HaveCount(2, "the second subscription is not kept waiting behind the first");
+    }
+
+    [Fact]
     public async Task DiscoverAsync_VmDocument_GivesRefOsAndUpperCasedDiskId()
     {
         await using var arm = await FleetAsync();

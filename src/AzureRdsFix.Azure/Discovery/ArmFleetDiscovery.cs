@@ -56,7 +56,16 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
         }
     }
 
-    private async IAsyncEnumerable<DiscoveryItem> ListAsync(DiscoveryScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Subscriptions listed at once: their VMs reach the workers interleaved, so each one's budget is used.</summary>
+    private const int ConcurrentSubscriptions = 4;
+
+    /// <summary>VMs discovered ahead of the workers, at most.</summary>
+    private const int DiscoveryBuffer = 256;
+
+    private IAsyncEnumerable<DiscoveryItem> ListAsync(DiscoveryScope scope, CancellationToken cancellationToken)
+        => AsyncMerge.InterleaveAsync(PerSubscriptionAsync(scope, cancellationToken), ConcurrentSubscriptions, DiscoveryBuffer, cancellationToken);
+
+    private async IAsyncEnumerable<IAsyncEnumerable<DiscoveryItem>> PerSubscriptionAsync(DiscoveryScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var subscriptions = scope.Subscriptions.Count > 0
             ? NamedSubscriptionsAsync(scope.Subscriptions, cancellationToken)
@@ -64,36 +73,42 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
 
         await foreach (var subscription in subscriptions.WithCancellation(cancellationToken))
         {
-            if (subscription.Failure is not null)
+            yield return subscription.Failure is not null
+                ? One(subscription.Failure)
+                : ListSubscriptionAsync(scope, subscription.Id!, cancellationToken);
+        }
+    }
+
+    private async IAsyncEnumerable<DiscoveryItem> ListSubscriptionAsync(DiscoveryScope scope, string subscriptionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (scope.ResourceGroups.Count == 0)
+        {
+            var resource = client.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(subscriptionId));
+            var pages = resource.GetVirtualMachinesAsync(statusOnly: null, filter: null, cancellationToken: cancellationToken);
+            await foreach (var item in GuardAsync(pages, $"subscription {subscriptionId}", $"list the VMs of subscription {subscriptionId}", cancellationToken))
             {
-                yield return subscription.Failure;
-                continue;
+                yield return item;
             }
 
-            var subscriptionId = subscription.Id!;
-            if (scope.ResourceGroups.Count == 0)
-            {
-                var resource = client.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(subscriptionId));
-                var pages = resource.GetVirtualMachinesAsync(statusOnly: null, filter: null, cancellationToken: cancellationToken);
-                await foreach (var item in GuardAsync(pages, $"subscription {subscriptionId}", $"list the VMs of subscription {subscriptionId}", cancellationToken))
-                {
-                    yield return item;
-                }
+            yield break;
+        }
 
-                continue;
-            }
-
-            foreach (var group in scope.ResourceGroups.Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (var group in scope.ResourceGroups.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var resourceGroup = client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(subscriptionId, group));
+            var pages = resourceGroup.GetVirtualMachines().GetAllAsync(filter: null, cancellationToken: cancellationToken);
+            var scopeName = $"subscription {subscriptionId} resource group {group}";
+            await foreach (var item in GuardAsync(pages, scopeName, $"list the VMs of resource group {group} in subscription {subscriptionId}", cancellationToken))
             {
-                var resourceGroup = client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(subscriptionId, group));
-                var pages = resourceGroup.GetVirtualMachines().GetAllAsync(filter: null, cancellationToken: cancellationToken);
-                var scopeName = $"subscription {subscriptionId} resource group {group}";
-                await foreach (var item in GuardAsync(pages, scopeName, $"list the VMs of resource group {group} in subscription {subscriptionId}", cancellationToken))
-                {
-                    yield return item;
-                }
+                yield return item;
             }
         }
+    }
+
+    private static async IAsyncEnumerable<DiscoveryItem> One(DiscoveryItem item)
+    {
+        await Task.CompletedTask;
+        yield return item;
     }
 
     private async IAsyncEnumerable<DiscoveryItem> ReadByIdAsync(DiscoveryScope scope, VmFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)

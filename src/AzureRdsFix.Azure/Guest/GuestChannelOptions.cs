@@ -13,8 +13,8 @@ public sealed record GuestChannelOptions
     /// <summary>Run Command writes per minute per subscription (token bucket refill).</summary>
     public double WritesPerMinutePerSubscription { get; init; } = 400;
 
-    /// <summary>Token bucket capacity (burst) per subscription.</summary>
-    public double WriteBurstPerSubscription { get; init; } = 400;
+    /// <summary>Token bucket capacity (burst) per subscription: below Compute's 1,500, leaving room for other callers.</summary>
+    public double WriteBurstPerSubscription { get; init; } = 1000;
 
     /// <summary>Retries after 409 "Run command extension execution is in progress".</summary>
     public int BusyRetries { get; init; } = 6;
