@@ -51,9 +51,13 @@ public sealed partial class FakeArm
             return Json(409, FakeArmJson.Error("OperationNotAllowed", "The operation requires the VM to be running (or set to run)."));
         }
 
-        if (vm.RunCommandConflicts > 0)
+        if (vm.RunCommandConflicts > 0 || vm.RunningCommand is { IsCompleted: false })
         {
-            vm.RunCommandConflicts--;
+            if (vm.RunningCommand is not { IsCompleted: false })
+            {
+                vm.RunCommandConflicts--;
+            }
+
             return Json(409, FakeArmJson.Error("Conflict", "Run command extension execution is in progress. Please wait for completion before invoking a run command."));
         }
 
@@ -69,8 +73,14 @@ public sealed partial class FakeArm
             }
         }
 
-        var call = new FakeRunCommandCall(root.GetProperty("commandId").GetString()!, script, parameters);
+        var call = new FakeRunCommandCall(root.GetProperty("commandId").GetString()!, script, parameters) { RequestIndex = _requests.Count - 1 };
         vm.RunCommands.Add(call);
+        if (vm.RespondInBackground && vm.RunCommandResponder is { } responder && vm.Agent == AgentState.Ready)
+        {
+            vm.RunningCommand = Task.Run(() => responder(call));
+            return Accepted(vm.SubscriptionId, vm.Location, new FakeOperation { Running = vm.RunningCommand }, query["api-version"], disk: false, body: null);
+        }
+
         var output = vm.RunCommandResponder?.Invoke(call) ?? new FakeRunCommandOutput(vm.ProbeStdout ?? string.Empty);
         var result = FakeArmJson.RunCommandResult(output);
 
@@ -99,6 +109,7 @@ public sealed partial class FakeArm
                 vm.Power = PowerState.Running;
                 vm.Restarts++;
                 vm.PendingNotReadyReads = vm.AgentNotReadyReadsAfterRestart;
+                vm.OnRestart?.Invoke();
             },
         };
         return Accepted(vm.SubscriptionId, vm.Location, operation, query["api-version"], disk: false, body: null);
@@ -136,6 +147,7 @@ public sealed partial class FakeArm
             Incremental = body["properties"]?["incremental"]?.GetValue<bool>() ?? false,
             Tags = tags,
             Sku = body["sku"]?.AsObject(),
+            RequestIndex = _requests.Count - 1,
         };
         _snapshots[id] = snapshot;
         var operation = new FakeOperation { OnComplete = () => snapshot.ProvisioningState = SnapshotFinalState };
@@ -169,6 +181,27 @@ public sealed partial class FakeArm
         if (!_operations.TryGetValue(id, out var operation))
         {
             return Json(404, FakeArmJson.Error("NotFound", $"The operation '{id}' was not found."));
+        }
+
+        if (operation.Running is { } running)
+        {
+            if (!running.IsCompleted)
+            {
+                return query.TryGetValue("monitor", out var polling) && Same(polling, "true")
+                    ? Empty(202)
+                    : Json(200, new JsonObject { ["startTime"] = "2024-05-02T10:12:07.6751397+00:00", ["status"] = "InProgress", ["name"] = operation.Id });
+            }
+
+            operation.Running = null;
+            if (running.IsCompletedSuccessfully)
+            {
+                operation.Output = operation.LocationBody = FakeArmJson.RunCommandResult(running.Result);
+            }
+            else
+            {
+                var message = running.Exception?.GetBaseException().Message ?? "The Run Command responder was cancelled.";
+                operation.Error = FakeArmJson.Error("FakeArmError", $"The Run Command responder failed: {message}")["error"]!.AsObject();
+            }
         }
 
         if (query.TryGetValue("monitor", out var monitor) && Same(monitor, "true"))
@@ -289,13 +322,16 @@ public sealed partial class FakeArm
 
         public bool Done { get; set; }
 
-        public JsonObject? Output { get; init; }
+        public JsonObject? Output { get; set; }
 
         public Func<JsonObject>? OutputFactory { get; set; }
 
-        public JsonObject? LocationBody { get; init; }
+        public JsonObject? LocationBody { get; set; }
 
-        public JsonObject? Error { get; init; }
+        public JsonObject? Error { get; set; }
+
+        /// <summary>A Run Command still running in the background (<see cref="FakeVm.RespondInBackground"/>).</summary>
+        public Task<FakeRunCommandOutput>? Running { get; set; }
 
         public Action? OnComplete { get; init; }
     }

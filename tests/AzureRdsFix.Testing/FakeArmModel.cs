@@ -18,7 +18,11 @@ public sealed class FakeSubscription(string id, string name, string state, bool 
 }
 
 /// <summary>A Run Command as the fake received it.</summary>
-public sealed record FakeRunCommandCall(string CommandId, IReadOnlyList<string> Script, IReadOnlyDictionary<string, string> Parameters);
+public sealed record FakeRunCommandCall(string CommandId, IReadOnlyList<string> Script, IReadOnlyDictionary<string, string> Parameters)
+{
+    /// <summary>Position of its POST in <see cref="FakeArm.Requests"/> (for "this happened before that" checks).</summary>
+    public int RequestIndex { get; init; } = -1;
+}
 
 /// <summary>What a Run Command returns on the VM's StdOut and StdErr items.</summary>
 public sealed record FakeRunCommandOutput(string StdOut, string StdErr = "");
@@ -70,6 +74,17 @@ public sealed class FakeVm
     /// <summary>Computes the output of each Run Command; overrides <see cref="ProbeStdout"/>.</summary>
     public Func<FakeRunCommandCall, FakeRunCommandOutput>? RunCommandResponder { get; set; }
 
+    /// <summary>
+    /// Runs <see cref="RunCommandResponder"/> on a worker thread, outside the fake's lock, as a real Run Command runs in
+    /// the guest for seconds: its operation answers InProgress until the responder returns, another Run Command on the
+    /// VM meanwhile gets 409 "execution is in progress", and a responder that throws fails the operation. For slow
+    /// responders (a process per Run Command, e.g. <see cref="PwshGuest"/>); other VMs are served meanwhile.
+    /// </summary>
+    public bool RespondInBackground { get; set; }
+
+    /// <summary>Called when a restart LRO completes (under the fake's lock): what a reboot makes effective in the guest.</summary>
+    public Action? OnRestart { get; set; }
+
     /// <summary>How many Run Command POSTs answer 409 "execution is in progress" before one is accepted.</summary>
     public int RunCommandConflicts { get; set; }
 
@@ -80,6 +95,8 @@ public sealed class FakeVm
     public List<FakeRunCommandCall> RunCommands { get; } = [];
 
     public int Restarts { get; internal set; }
+
+    internal Task<FakeRunCommandOutput>? RunningCommand { get; set; }
 
     internal int PendingNotReadyReads { get; set; }
 }
@@ -99,6 +116,9 @@ public sealed class FakeSnapshot
     public required IReadOnlyDictionary<string, string> Tags { get; init; }
 
     public string ProvisioningState { get; set; } = "Updating";
+
+    /// <summary>Position of its PUT in <see cref="FakeArm.Requests"/>.</summary>
+    public int RequestIndex { get; init; } = -1;
 
     internal JsonObject? Sku { get; init; }
 }
