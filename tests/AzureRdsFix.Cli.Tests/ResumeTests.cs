@@ -88,6 +88,45 @@ public sealed class ResumeTests
         sim.Azure.Fleet.Subscriptions.SelectMany(s => s.AllSnapshots).GroupBy(s => s.SourceVm.Id).Should().OnlyContain(g => g.Count() == 1);
     }
 
+    [Fact]
+    public async Task Fix_CutAfterRemediationBeforeRestart_ResumeRestartsVerifiesAndTakesNoSecondSnapshot()
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+        var outDir = sim.Out("fix");
+        var journal = Path.Combine(outDir, "journal.jsonl");
+        await sim.RunAsync("fix", "--license-server", "ls01.contoso.com", "--yes", "--out", outDir, "--vm", sim.Azure.Fleet.Vm("rdsh-prod-01").Id, "--restart", "never");
+
+        // Make the journal read as if the process died right after the remediation result was recorded.
+        var lines = await File.ReadAllLinesAsync(journal);
+        var cut = Array.FindIndex(lines, l => l.Contains("\"step\":\"remediate\"", StringComparison.Ordinal) && l.Contains("\"status\":\"succeeded\"", StringComparison.Ordinal));
+        cut.Should().BePositive();
+        await File.WriteAllLinesAsync(journal, lines.Take(cut + 1));
+
+        // Scope, servers and --restart never come from the journal except what is given again: here --restart auto.
+        var resumed = await sim.RunAsync("fix", "--resume", journal, "--yes");
+
+        resumed.ExitCode.Should().Be(0, resumed.StdOut + resumed.StdErr);
+        var vm = SimulatorSession.ReadReport(outDir).Vms.Should().ContainSingle().Subject;
+        vm.Outcome.Should().Be(VmOutcome.Fixed, vm.Reason);
+        vm.Reason.Should().Contain("after restart");
+        vm.Changes.Should().Contain(c => c.Setting == "LicensingMode" && c.Before == "5" && c.After == "4");
+        Entries(journal).Should().Contain(e => e.Step == JournalSteps.Restart && e.Status == StepStatus.Succeeded);
+        sim.Azure.Fleet.Subscriptions.SelectMany(s => s.AllSnapshots).Should().ContainSingle("the recorded snapshot is reused");
+    }
+
+    [Fact]
+    public async Task Fix_ResumeWithADifferentScope_IsBadInput()
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+        var outDir = sim.Out("fix");
+        await sim.RunAsync("fix", "--license-server", "ls01.contoso.com", "--yes", "--out", outDir, "--vm", sim.Azure.Fleet.Vm("rdsh-prod-01").Id);
+
+        var result = await sim.RunAsync("fix", "--resume", Path.Combine(outDir, "journal.jsonl"), "--yes", "--license-server", "ls09.contoso.com");
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Should().Contain("--license-server ls09.contoso.com differs from the resumed run's (ls01.contoso.com)");
+    }
+
     private static Process StartChildFix(SimulatorSession sim, string pem, string outDir)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "azrdsfix.dll");

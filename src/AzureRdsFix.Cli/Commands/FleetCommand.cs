@@ -47,6 +47,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             throw new UsageException($"{OptionNames.Resume} '{args.Execution.ResumePath}' is the journal of a {earlier} run: resume it with 'azrdsfix {earlier}'.");
         }
 
+        args = ResumeOptions.Apply(args, resume.RecordedOptions);
         var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
         var outDir = ResolveOutDir(args, runId);
         var journalPath = args.Execution.ResumePath ?? args.Execution.JournalPath ?? Path.Combine(outDir, "journal.jsonl");

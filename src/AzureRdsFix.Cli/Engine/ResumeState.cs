@@ -13,10 +13,11 @@ namespace AzureRdsFix.Cli.Engine;
 public sealed record ResumeState(
     string? RunId,
     string? Command,
+    System.Text.Json.Nodes.JsonObject? RecordedOptions,
     IReadOnlyDictionary<string, VmReport> FinalReports,
     IReadOnlyDictionary<string, PriorVmState> Prior)
 {
-    public static readonly ResumeState None = new(null, null, new Dictionary<string, VmReport>(), new Dictionary<string, PriorVmState>());
+    public static readonly ResumeState None = new(null, null, null, new Dictionary<string, VmReport>(), new Dictionary<string, PriorVmState>());
 
     public static ResumeState From(IReadOnlyList<JournalEntry> entries)
     {
@@ -24,6 +25,8 @@ public sealed record ResumeState(
         var finals = new Dictionary<string, VmReport>(VmRef.IdComparer);
         var snapshots = new Dictionary<string, SnapshotInfo>(VmRef.IdComparer);
         var remediating = new HashSet<string>(VmRef.IdComparer);
+        var remediated = new Dictionary<string, Guest.RemediationResult>(VmRef.IdComparer);
+        var restarted = new HashSet<string>(VmRef.IdComparer);
         foreach (var entry in entries.Where(e => e.VmId is not null))
         {
             var vmId = entry.VmId!;
@@ -39,10 +42,18 @@ public sealed record ResumeState(
             {
                 remediating.Add(vmId);
             }
+            else if (entry.Type == JournalTypes.Step && entry.Step == JournalSteps.Remediate && entry.Status == StepStatus.Succeeded && entry.Data is { } result)
+            {
+                remediated[vmId] = result.Deserialize<Guest.RemediationResult>()!;
+            }
+            else if (entry.Type == JournalTypes.Step && entry.Step == JournalSteps.Restart && entry.Status == StepStatus.Succeeded)
+            {
+                restarted.Add(vmId);
+            }
         }
 
         var prior = snapshots.Keys.Concat(remediating).Distinct(VmRef.IdComparer).Where(id => !finals.ContainsKey(id))
-            .ToDictionary(id => id, id => new PriorVmState(snapshots.GetValueOrDefault(id), remediating.Contains(id)), VmRef.IdComparer);
-        return new ResumeState(started?.RunId, started?.Data?["command"]?.GetValue<string>(), finals, prior);
+            .ToDictionary(id => id, id => new PriorVmState(snapshots.GetValueOrDefault(id), remediating.Contains(id), remediated.GetValueOrDefault(id), restarted.Contains(id)), VmRef.IdComparer);
+        return new ResumeState(started?.RunId, started?.Data?["command"]?.GetValue<string>(), started?.Data as System.Text.Json.Nodes.JsonObject, finals, prior);
     }
 }

@@ -71,12 +71,14 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
                 ["changes"] = JsonSerializer.SerializeToNode(plan.Changes),
             });
 
+            if (args.Command == "fix" && !plan.HasChanges && prior is { Snapshot: not null, RemediationStarted: true })
+            {
+                return await FinishResumedFixAsync(vm, triage, prior, diagnosis, Elapsed, cancellationToken);
+            }
+
             if (args.Command == "plan" || !plan.HasChanges)
             {
-                var resumedFix = prior?.Snapshot is not null && !plan.HasChanges && plan.Outcome == VmOutcome.Healthy;
-                return resumedFix
-                    ? Report(vm, VmOutcome.Fixed, "Verified after resume: the change made before the run was cut is in place and licensing is sound.", diagnosis, Elapsed(), channel) with { Snapshot = prior!.Snapshot }
-                    : Report(vm, plan.Outcome, plan.Reason, diagnosis, Elapsed(), channel) with { Changes = plan.Changes };
+                return Report(vm, plan.Outcome, plan.Reason, diagnosis, Elapsed(), channel) with { Changes = plan.Changes };
             }
 
             return await FixAsync(item, triage, facts, prior, diagnosis, Elapsed, cancellationToken);
@@ -150,6 +152,30 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
             : Report(vm, VmOutcome.Failed, $"Changed {summary}, but verification still finds: {after.Reason}", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot, Changes = changes };
     }
 
+    /// <summary>
+    /// The cut run had changed this VM (the fresh probe finds nothing left to change). What may be missing is the restart
+    /// that makes the change effective: do it unless the journal shows it was done, then verify as a fix would.
+    /// </summary>
+    private async Task<VmReport> FinishResumedFixAsync(VmRef vm, TriageFacts triage, PriorVmState prior, Diagnosis diagnosis, Func<long> elapsed, CancellationToken cancellationToken)
+    {
+        var changes = prior.Remediation?.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray() ?? [];
+        var needsRestart = (prior.Remediation?.RestartNeeded ?? true) && !prior.Restarted;
+        if (needsRestart && args.Fix!.Restart == RestartPolicy.Never)
+        {
+            return Report(vm, VmOutcome.FixedPendingRestart, "The change made before the run was cut is in place; it takes effect after a restart (--restart never).", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = prior.Snapshot, Changes = changes };
+        }
+
+        if (needsRestart)
+        {
+            triage = await steps.RunAsync(vm, JournalSteps.Restart, ct => ports.Power.RestartAsync(vm, ct), Describe, cancellationToken);
+        }
+
+        var after = Diagnoser.Diagnose(await ProbeAsync(vm, triage, JournalSteps.Verify, cancellationToken), _rules);
+        return after.Outcome is VmOutcome.Healthy or VmOutcome.NotApplicable
+            ? Report(vm, VmOutcome.Fixed, $"The change made before the run was cut is in place; verified by a fresh probe{(needsRestart ? " after restart" : string.Empty)} on resume.", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = prior.Snapshot, Changes = changes }
+            : Report(vm, VmOutcome.Failed, $"Resumed after the run was cut, verification still finds: {after.Reason}", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = prior.Snapshot, Changes = changes };
+    }
+
     private Task<ProbeFacts> ProbeAsync(VmRef vm, TriageFacts triage, string step, CancellationToken cancellationToken)
         => _guest.ProbeAsync(vm, triage, step, cancellationToken);
 
@@ -197,5 +223,5 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
 
-/// <summary>What an earlier, cut run recorded about a VM (from --resume).</summary>
-public sealed record PriorVmState(SnapshotInfo? Snapshot, bool RemediationStarted);
+/// <summary>What an earlier, cut run recorded about a VM (from --resume): its snapshot, whether remediation started, its result if recorded, whether the VM was restarted since.</summary>
+public sealed record PriorVmState(SnapshotInfo? Snapshot, bool RemediationStarted, RemediationResult? Remediation = null, bool Restarted = false);
