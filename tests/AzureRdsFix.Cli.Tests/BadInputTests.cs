@@ -58,6 +58,7 @@ public sealed class BadInputTests
 
         result.ExitCode.Should().Be(3, result.StdOut + result.StdErr);
         result.StdErr.Should().Contain("127.0.0.1:9");
+        result.StdOut.Should().Contain("scan: no VMs; 1 scope(s) could not be read.");
         File.Exists(Path.Combine(dir.Path, "report.json")).Should().BeTrue("the report stays whole even when nothing could be read");
         File.Exists(Path.Combine(dir.Path, "journal.jsonl")).Should().BeTrue();
     }

@@ -57,7 +57,8 @@ public static class SummaryRenderer
     {
         var parts = report.Summary.ByOutcome.Where(p => p.Value > 0).Select(p => $"{p.Value} {p.Key}");
         var scopes = report.ScopeErrors.Count > 0 ? $"; {report.ScopeErrors.Count} scope(s) could not be read" : string.Empty;
-        return $"{report.Command}: {report.Summary.Total} VM(s): {string.Join(", ", parts)}{scopes}.";
+        var counts = report.Summary.Total == 0 ? "no VMs" : $"{report.Summary.Total} VM(s): {string.Join(", ", parts)}";
+        return $"{report.Command}: {counts}{scopes}.";
     }
 
     private static string ShortId(string subscriptionId) => subscriptionId.Length > 8 ? subscriptionId[..8] : subscriptionId;
