@@ -23,7 +23,7 @@ public sealed class RunOptions
     public Option<string> Auth { get; } = Choice(OptionNames.Auth, "default", AuthModes, "How to authenticate; 'token' reads a bearer token from AZRDSFIX_ACCESS_TOKEN.");
 
     public Option<int> MaxParallel { get; } = new(OptionNames.MaxParallel) { Description = "VMs worked on at once.", DefaultValueFactory = _ => 64 };
-    public Option<string> Channel { get; } = Choice(OptionNames.Channel, "auto", ["auto", "runcommand", "serialconsole"], "How to run in-guest scripts.");
+    public Option<string> Channel { get; } = Choice(OptionNames.Channel, "auto", ["auto", "runcommand", "serialconsole"], "How to run in-guest scripts: auto (Run Command) or runcommand; serialconsole is not built yet.");
     public Option<string> StepTimeout { get; } = new(OptionNames.StepTimeout) { Description = "Longest one step may take, e.g. 90s, 15m, 1h.", DefaultValueFactory = _ => "15m" };
     public Option<string?> Journal { get; } = new(OptionNames.Journal) { Description = "Where to write the run journal (default: journal.jsonl in the out folder)." };
     public Option<string?> Resume { get; } = new(OptionNames.Resume) { Description = "Continue the run recorded in this journal." };
