@@ -88,6 +88,13 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
             var outcome = ex.Failure.Kind == AzureErrorKind.Unreachable ? VmOutcome.Unreachable : VmOutcome.Failed;
             return VmResult.For(vm, outcome, $"{Capitalize(ex.Step)} failed: {ex.Message}", Elapsed(), channel, ex.Message);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Anything else (a guest answer that parses but lacks parts, a bug) ends this VM, never the run; the journal
+            // already holds every step that was recorded, a remediation result included.
+            var message = $"Unexpected {ex.GetType().Name}: {ex.Message}";
+            return VmResult.For(vm, VmOutcome.Failed, $"Processing this VM failed: {message}", Elapsed(), channel, message);
+        }
     }
 
     private async Task<VmReport> FixAsync(DiscoveredVm item, TriageFacts triage, ProbeFacts facts, PriorVmState? prior, Diagnosis diagnosis, Func<long> elapsed, CancellationToken cancellationToken)

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using AzureRdsFix.Azure.Discovery;
+using AzureRdsFix.Azure.Guest;
+using AzureRdsFix.Azure.Snapshots;
+using AzureRdsFix.Cli.Arguments;
+using AzureRdsFix.Cli.Commands;
+using AzureRdsFix.Cli.Engine;
+using AzureRdsFix.Cli.Hosting;
+using AzureRdsFix.Cli.Journal;
+using AzureRdsFix.Cli.Output;
+using AzureRdsFix.Core.Guest;
+using AzureRdsFix.Core.Journal;
+using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Reporting;
+using AzureRdsFix.Guest;
+
+namespace AzureRdsFix.Cli.Tests;
+
+/// <summary>
+/// Safety review: the engine against the simulated Azure, with single ports replaced where a fault cannot be made through
+/// the simulator (a guest line that parses but lacks parts, a VM listed twice).
+/// </summary>
+public sealed class SafetyReviewTests
+{
+    private const string LicensingCore = @"HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core";
+    private const string LicenseServersKey = @"HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers";
+
+    [Fact]
+    public async Task Scan_ProbeLineThatParsesButLacksParts_IsThatVmsFailedOutcomeNotTheWholeRun()
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+        var (result, _) = await RunEngineAsync(sim, Args("scan"), ports => ports with
+        {
+            Guest = new OverridingGuest(ports.Guest, (vm, request) => vm.Name == "rdsh-prod-01" && request.Kind == GuestScripts.ProbeKind
+                ? "AZRDSFIX probe {\"rdsh\":null,\"mode\":null,\"servers\":null}"
+                : null),
+        });
+
+        result.Vms.Should().HaveCount(13).And.OnlyHaveUniqueItems(v => v.Id.ToLowerInvariant());
+        result.Vms.Single(v => v.Name == "rdsh-prod-01").Outcome.Should().Be(VmOutcome.Failed);
+        result.Vms.Where(v => v.Name != "rdsh-prod-01").Should().NotContain(v => v.Error == "cancelled", "one VM's fault does not cancel the others");
+    }
+
+    [Fact]
+    public async Task Fix_RemediationResultWithoutChangesList_IsThatVmsFailedOutcomeNotTheWholeRun()
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+        var (result, _) = await RunEngineAsync(sim, Args("fix", Fix()), ports => ports with
+        {
+            Guest = new OverridingGuest(ports.Guest, (vm, request) => vm.Name == "rdsh-prod-01" && request.Kind == GuestScripts.RemediationKind
+                ? "AZRDSFIX remediate {\"status\":\"Applied\",\"changes\":null,\"unreachable\":null}"
+                : null),
+        });
+
+        result.Vms.Should().HaveCount(13).And.OnlyHaveUniqueItems(v => v.Id.ToLowerInvariant());
+        result.Vms.Single(v => v.Name == "rdsh-prod-01").Outcome.Should().Be(VmOutcome.Failed);
+        result.Vms.Single(v => v.Name == "rdsh-prod-02").Outcome.Should().Be(VmOutcome.Fixed);
+    }
+
+    internal static FixArguments Fix(RestartPolicy restart = RestartPolicy.Auto) => new(["ls01.contoso.com"], 4, false, false, restart, true);
+
+    internal static RunArguments Args(string command, FixArguments? fix = null, params string[] vms) => new(
+        command,
+        new ScopeArguments([], [], vms, [], null),
+        new ConnectionArguments("AzureCloud", null, null, "token"),
+        new ExecutionArguments(4, "auto", TimeSpan.FromMinutes(5), null, null),
+        new OutputArguments(null, [], FailOn.Attention, true),
+        14,
+        fix);
+
+    /// <summary>Runs the real engine over the real ARM ports (pointed at the simulator), some of them replaced by <paramref name="decorate"/>.</summary>
+    internal static async Task<(EngineResult Result, string Journal)> RunEngineAsync(SimulatorSession sim, RunArguments args, Func<EnginePorts, EnginePorts> decorate)
+    {
+        var services = new CliServices(
+            IOContext.ForStrings(new StringWriter(), new StringWriter()),
+            new DictionaryEnvironment(new Dictionary<string, string?> { ["AZRDSFIX_ACCESS_TOKEN"] = SimulatorSession.Token }, sim.Dir.Path),
+            TimeProvider.System)
+        {
+            PinnedCertificate = sim.Azure.Certificate,
+            GuestChannel = CliRunner.FastRetries,
+        };
+        var connection = new ConnectionArguments("AzureCloud", sim.Azure.Endpoint, null, "token");
+        var client = ArmConnection.Create(services, ArmConnection.Options(services, connection));
+        var ports = decorate(EnginePortsFactory.Create(client, services.GuestChannel, services.Power, TimeProvider.System));
+        var path = Path.Combine(sim.Dir.Path, "engine", "journal.jsonl");
+        EngineResult result;
+        await using (var journal = new JournalWriter(path))
+        {
+            result = await new RunEngine(ports, args, "run-safety", journal, new SilentProgress(), TimeProvider.System, ResumeState.None).RunAsync(CancellationToken.None);
+        }
+
+        return (result, path);
+    }
+
+    /// <summary>Answers some script runs itself (a non-null stdout from <paramref name="stdout"/>), passes the rest on.</summary>
+    internal sealed class OverridingGuest(IGuestChannel inner, Func<VmRef, GuestScriptRequest, string?> stdout) : IGuestChannel
+    {
+        public string Name => inner.Name;
+
+        public Task<GuestRunResult> RunAsync(VmRef vm, TriageFacts triage, GuestScriptRequest request, CancellationToken cancellationToken)
+            => stdout(vm, request) is { } text
+                ? Task.FromResult(new GuestRunResult(text + "\n", string.Empty, inner.Name))
+                : inner.RunAsync(vm, triage, request, cancellationToken);
+    }
+
+    /// <summary>Lists every VM twice in a row, as a paged listing that shifted between pages can.</summary>
+    internal sealed class DuplicatingDiscovery(IFleetDiscovery inner) : IFleetDiscovery
+    {
+        public async IAsyncEnumerable<DiscoveryItem> DiscoverAsync(DiscoveryScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var item in inner.DiscoverAsync(scope, cancellationToken))
+            {
+                yield return item;
+                if (item is DiscoveredVm)
+                {
+                    yield return item;
+                }
+            }
+        }
+    }
+
+    internal sealed class CountingSnapshots : ISnapshotService
+    {
+        private int _created;
+
+        public ISnapshotService Inner { get; set; } = null!;
+
+        public int Created => _created;
+
+        public ConcurrentQueue<string> ReadBack { get; } = new();
+
+        public Task<SnapshotInfo> CreateVerifiedSnapshotAsync(VmRef vm, string osDiskId, string snapshotName, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _created);
+            return Inner.CreateVerifiedSnapshotAsync(vm, osDiskId, snapshotName, tags, cancellationToken);
+        }
+
+        public Task<SnapshotInfo?> GetSnapshotAsync(string snapshotId, CancellationToken cancellationToken)
+        {
+            ReadBack.Enqueue(snapshotId);
+            return Inner.GetSnapshotAsync(snapshotId, cancellationToken);
+        }
+    }
+}
