@@ -59,6 +59,23 @@ public sealed class SafetyReviewTests
         result.Vms.Single(v => v.Name == "rdsh-prod-02").Outcome.Should().Be(VmOutcome.Fixed);
     }
 
+    [Fact]
+    public async Task Fix_VmListedTwiceByDiscovery_IsWorkedOnOnce()
+    {
+        await using var sim = await SimulatorSession.StartAsync(options: new Simulation.SimulationOptions { LatencyScale = 0.01 });
+        var snapshots = new CountingSnapshots();
+        var (result, journal) = await RunEngineAsync(sim, Args("fix", Fix(), "rdsh-prod-01"), ports =>
+        {
+            snapshots.Inner = ports.Snapshots;
+            return ports with { Discovery = new DuplicatingDiscovery(ports.Discovery), Snapshots = snapshots };
+        });
+
+        result.Vms.Should().ContainSingle().Which.Outcome.Should().Be(VmOutcome.Fixed);
+        snapshots.Created.Should().Be(1, "the VM is snapshotted once");
+        JournalReader.Read(journal).Count(e => e.Step == JournalSteps.Remediate && e.Status == StepStatus.Started)
+            .Should().Be(1, "the VM is remediated once, not by two workers at the same time");
+    }
+
     internal static FixArguments Fix(RestartPolicy restart = RestartPolicy.Auto) => new(["ls01.contoso.com"], 4, false, false, restart, true);
 
     internal static RunArguments Args(string command, FixArguments? fix = null, params string[] vms) => new(

@@ -26,6 +26,7 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
         var steps = new StepRunner(runId, journal, observer, time, args.Execution.StepTimeout);
         var pipeline = new VmPipeline(ports, args, runId, steps, time);
         var reports = new ConcurrentDictionary<string, VmReport>(VmRef.IdComparer);
+        var claimed = new ConcurrentDictionary<string, byte>(VmRef.IdComparer);
         var scopeErrors = new ConcurrentQueue<(ScopeError Error, AzureErrorKind Kind)>();
         var scope = new DiscoveryScope
         {
@@ -51,8 +52,8 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
                             observer.ScopeFailed(failure.Error);
                             await AppendAsync(JournalTypes.ScopeError, null, JsonSerializer.SerializeToNode(failure.Error));
                             break;
-                        case DiscoveredVm vm when reports.ContainsKey(vm.Vm.Id):
-                            break; // listed twice (e.g. by name and by id): it is one VM
+                        case DiscoveredVm vm when !claimed.TryAdd(vm.Vm.Id, 0):
+                            break; // listed twice (e.g. by name and by id): it is one VM, claimed before it is worked on
                         case DiscoveredVm vm:
                             observer.Discovered(vm.Vm);
                             var report = resume.FinalReports.TryGetValue(vm.Vm.Id, out var earlier)
