@@ -76,6 +76,40 @@ public sealed class SafetyReviewTests
             .Should().Be(1, "the VM is remediated once, not by two workers at the same time");
     }
 
+    [Fact]
+    public async Task Fix_ResumedWithARecordedSnapshotThatNoLongerExists_ChangesNothingWithoutAVerifiedSnapshot()
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+        var vm = sim.Azure.Fleet.Vm("rdsh-prod-01");
+
+        // A fix run that took the snapshot and was cut before its remediation changed anything.
+        var (_, journal) = await RunEngineAsync(sim, Args("fix", Fix(), vm.Id), ports => ports with
+        {
+            Guest = new OverridingGuest(ports.Guest, (_, request) => request.Kind == GuestScripts.RemediationKind ? "AZRDSFIX error {\"message\":\"cut\"}" : null),
+        });
+        var lines = await File.ReadAllLinesAsync(journal);
+        var cut = Array.FindIndex(lines, l => l.Contains("\"step\":\"snapshot\"", StringComparison.Ordinal) && l.Contains("\"status\":\"succeeded\"", StringComparison.Ordinal));
+        cut.Should().BePositive();
+
+        // Since then the snapshot was deleted (here: the record names one that does not exist).
+        var snapshotLine = JsonNode.Parse(lines[cut])!;
+        var recordedId = snapshotLine["data"]!["Id"]!.GetValue<string>();
+        var goneId = recordedId[..(recordedId.LastIndexOf('/') + 1)] + "deleted-since";
+        snapshotLine["data"]!["Id"] = goneId;
+        await File.WriteAllLinesAsync(journal, [.. lines.Take(cut), snapshotLine.ToJsonString()]);
+        vm.Guest!.Registry.Get(LicensingCore, "LicensingMode")!.DWord.Should().Be(5, "nothing was changed yet");
+
+        var resumed = await sim.RunAsync("fix", "--resume", journal, "--license-server", "ls01.contoso.com", "--vm", vm.Id, "--yes", "--out", sim.Out("resumed"));
+
+        var report = SimulatorSession.ReadReport(sim.Out("resumed")).Vms.Should().ContainSingle().Subject;
+        var existing = sim.Azure.Fleet.Subscriptions.SelectMany(s => s.AllSnapshots).Select(s => s.Id).ToArray();
+        if (vm.Guest.Registry.Get(LicensingCore, "LicensingMode")!.DWord != 5)
+        {
+            report.Snapshot.Should().NotBeNull();
+            existing.Should().Contain(id => string.Equals(id, report.Snapshot!.Id, StringComparison.OrdinalIgnoreCase), "the guest was changed, so a snapshot it can be restored from must exist; stdout: " + resumed.StdOut);
+        }
+    }
+
     internal static FixArguments Fix(RestartPolicy restart = RestartPolicy.Auto) => new(["ls01.contoso.com"], 4, false, false, restart, true);
 
     internal static RunArguments Args(string command, FixArguments? fix = null, params string[] vms) => new(

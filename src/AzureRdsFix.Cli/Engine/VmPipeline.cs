@@ -23,6 +23,9 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
 {
     public const string RunCommandChannel = "RunCommand";
 
+    /// <summary>On resume: the read-back of the snapshot the cut run recorded.</summary>
+    public const string SnapshotCheckStep = "snapshot-check";
+
     private readonly RuleContext _rules = new(args.WarnDays);
     private readonly GuestOperations _guest = new(ports, steps);
 
@@ -102,6 +105,18 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         var vm = item.Vm;
         var fix = args.Fix!;
         var snapshot = prior?.Snapshot;
+        if (snapshot is not null)
+        {
+            // Recorded by the cut run, maybe long ago: read it back before relying on it. One that is gone is no snapshot.
+            var recorded = snapshot;
+            snapshot = await steps.RunAsync(
+                vm,
+                SnapshotCheckStep,
+                ct => ports.Snapshots.GetSnapshotAsync(recorded.Id, ct),
+                s => s is null ? new JsonObject { ["id"] = recorded.Id, ["exists"] = false } : JsonSerializer.SerializeToNode(s),
+                cancellationToken);
+        }
+
         if (snapshot is null)
         {
             if (item.OsDiskId is null)
