@@ -110,6 +110,37 @@ public sealed class SafetyReviewTests
         }
     }
 
+    [Fact]
+    public async Task Rollback_JournalWithTwoRemediationsOfOneVm_PutsBackTheFirstOnesBeforeValues()
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+        var outDir = sim.Out("fix");
+        var journal = Path.Combine(outDir, "journal.jsonl");
+        var vm = sim.Azure.Fleet.Vm("rdsh-prod-01");
+        var modeBefore = vm.Guest!.Registry.Get(LicensingCore, "LicensingMode")!.DWord;
+        (vm.Guest.Registry.Get(LicenseServersKey, "SpecifiedLicenseServers")?.Lines ?? []).Should().BeEmpty();
+        await sim.RunAsync("fix", "--license-server", "ls01.contoso.com", "--yes", "--out", outDir, "--vm", vm.Id, "--restart", "never");
+
+        // A resumed run remediated the VM again (it found the mode reset meanwhile): its servers were already set.
+        var lines = (await File.ReadAllLinesAsync(journal)).ToList();
+        var first = lines.FindIndex(l => l.Contains("\"step\":\"remediate\"", StringComparison.Ordinal) && l.Contains("\"status\":\"succeeded\"", StringComparison.Ordinal));
+        first.Should().BePositive();
+        var second = JsonNode.Parse(lines[first])!;
+        second["data"] = JsonNode.Parse("""
+            {"schema":1,"operation":"Apply","status":"Applied","blocked":null,"unreachable":[],"restartNeeded":true,"method":"Registry",
+             "changes":[{"setting":"LicensingMode","before":"2","after":"4","changed":true},
+                        {"setting":"SpecifiedLicenseServers","before":"ls01.contoso.com","after":"ls01.contoso.com","changed":false}]}
+            """);
+        lines.Insert(first + 1, second.ToJsonString());
+        await File.WriteAllLinesAsync(journal, lines);
+
+        var result = await sim.RunAsync("rollback", "--journal", journal, "--out", sim.Out("rollback"), "--yes");
+
+        result.ExitCode.Should().Be(0, result.StdOut + result.StdErr);
+        vm.Guest.Registry.Get(LicensingCore, "LicensingMode")!.DWord.Should().Be(modeBefore, "the first remediation's before-value is the VM's original");
+        (vm.Guest.Registry.Get(LicenseServersKey, "SpecifiedLicenseServers")?.Lines ?? []).Should().BeEmpty("no license server was set before the first fix");
+    }
+
     internal static FixArguments Fix(RestartPolicy restart = RestartPolicy.Auto) => new(["ls01.contoso.com"], 4, false, false, restart, true);
 
     internal static RunArguments Args(string command, FixArguments? fix = null, params string[] vms) => new(

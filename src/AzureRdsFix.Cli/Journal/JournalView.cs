@@ -44,7 +44,8 @@ public sealed class JournalView(IReadOnlyList<JournalEntry> entries)
                     snapshots[id] = entry.Data!.Deserialize<SnapshotInfo>(JsonSerializerOptions.Web)!;
                     break;
                 case (JournalTypes.Step, JournalSteps.Remediate, StepStatus.Succeeded):
-                    remediations[id] = entry.Data!.Deserialize<RemediationResult>()!;
+                    var result = entry.Data!.Deserialize<RemediationResult>()!;
+                    remediations[id] = remediations.TryGetValue(id, out var earlier) ? Merge(earlier, result) : result;
                     break;
                 case (JournalTypes.VmOutcome, _, _) when entry.Data!["report"] is { } report:
                     reports[id] = ReportJson.FromNode(report);
@@ -55,5 +56,32 @@ public sealed class JournalView(IReadOnlyList<JournalEntry> entries)
         return refs.Values
             .Select(vm => new JournaledVm(vm, snapshots.GetValueOrDefault(vm.Id), remediations.GetValueOrDefault(vm.Id), reports.GetValueOrDefault(vm.Id)))
             .ToArray();
+    }
+
+    /// <summary>
+    /// A VM remediated again (a resumed run): each setting keeps the before-value of the first change that touched it —
+    /// the VM's original — and the latest after-value.
+    /// </summary>
+    private static RemediationResult Merge(RemediationResult earlier, RemediationResult later)
+    {
+        var changes = earlier.Changes.ToList();
+        foreach (var change in later.Changes)
+        {
+            var index = changes.FindIndex(c => c.Setting == change.Setting);
+            if (index < 0)
+            {
+                changes.Add(change);
+            }
+            else if (changes[index].Changed)
+            {
+                changes[index] = changes[index] with { After = change.After };
+            }
+            else
+            {
+                changes[index] = change;
+            }
+        }
+
+        return later with { Changes = changes, RestartNeeded = earlier.RestartNeeded || later.RestartNeeded };
     }
 }
