@@ -115,6 +115,30 @@ public sealed class ResumeTests
     }
 
     [Fact]
+    public async Task Fix_CutWithRemediationResultUnrecorded_ResumeFinishesAndRollbackStillHasTheBeforeValues()
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+        var outDir = sim.Out("fix");
+        var journal = Path.Combine(outDir, "journal.jsonl");
+        await sim.RunAsync("fix", "--license-server", "ls01.contoso.com", "--yes", "--out", outDir, "--vm", sim.Azure.Fleet.Vm("rdsh-prod-01").Id);
+
+        // The process died after sending the remediation: the guest is changed, the journal never saw the result.
+        var lines = await File.ReadAllLinesAsync(journal);
+        var cut = Array.FindIndex(lines, l => l.Contains("\"step\":\"remediate\"", StringComparison.Ordinal) && l.Contains("\"status\":\"started\"", StringComparison.Ordinal));
+        await File.WriteAllLinesAsync(journal, lines.Take(cut + 1));
+
+        await sim.RunAsync("fix", "--resume", journal, "--yes");
+        var vm = SimulatorSession.ReadReport(outDir).Vms.Should().ContainSingle().Subject;
+        vm.Outcome.Should().Be(VmOutcome.Fixed, vm.Reason);
+        vm.Changes.Should().Contain(c => c.Setting == "LicensingMode" && c.Before == "5" && c.After == "4", "the plan recorded before the remediation holds the before-values");
+
+        var rollback = await sim.RunAsync("rollback", "--journal", journal, "--out", sim.Out("rollback"), "--yes");
+        rollback.ExitCode.Should().Be(0, rollback.StdOut + rollback.StdErr);
+        SimulatorSession.ReadReport(sim.Out("rollback")).Vms.Should().ContainSingle().Which.Outcome.Should().Be(VmOutcome.RolledBack);
+        sim.Azure.Fleet.Vm("rdsh-prod-01").Guest!.Registry.Get(@"HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core", "LicensingMode")!.DWord.Should().Be(5);
+    }
+
+    [Fact]
     public async Task Fix_ResumeWithADifferentScope_IsBadInput()
     {
         await using var sim = await SimulatorSession.StartAsync();

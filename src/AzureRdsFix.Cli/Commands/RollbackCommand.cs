@@ -150,6 +150,12 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
             var outcome = ex.Failure.Kind == AzureErrorKind.Unreachable ? VmOutcome.Unreachable : VmOutcome.Failed;
             return Result(vm, outcome, $"Rollback {ex.Step} failed: {ex.Message}", [], target.Snapshot) with { Error = ex.Message };
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // One VM's surprise (a guest answer that parses but lacks parts) ends that VM's rollback, never the run.
+            var message = $"Unexpected {ex.GetType().Name}: {ex.Message}";
+            return Result(vm, VmOutcome.Failed, $"Rollback failed: {message}", [], target.Snapshot) with { Error = message };
+        }
     }
 
     /// <summary>The probe shows the value the fix recorded as before (null = absent, an empty server list counts as absent).</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Reporting;
@@ -27,6 +28,7 @@ public sealed record ResumeState(
         var remediating = new HashSet<string>(VmRef.IdComparer);
         var remediated = new Dictionary<string, Guest.RemediationResult>(VmRef.IdComparer);
         var restarted = new HashSet<string>(VmRef.IdComparer);
+        var planned = new Dictionary<string, SettingChange[]>(VmRef.IdComparer);
         foreach (var entry in entries.Where(e => e.VmId is not null))
         {
             var vmId = entry.VmId!;
@@ -44,7 +46,12 @@ public sealed record ResumeState(
             }
             else if (entry.Type == JournalTypes.Step && entry.Step == JournalSteps.Remediate && entry.Status == StepStatus.Succeeded && entry.Data is { } result)
             {
-                remediated[vmId] = result.Deserialize<Guest.RemediationResult>()!;
+                // The first result holds the true before-values; a later one (after a resume) sees the changed guest.
+                remediated.TryAdd(vmId, result.Deserialize<Guest.RemediationResult>()!);
+            }
+            else if (entry.Type == JournalTypes.Step && entry.Step == JournalSteps.Plan && entry.Data?["changes"] is JsonArray { Count: > 0 } changes)
+            {
+                planned.TryAdd(vmId, changes.Deserialize<SettingChange[]>()!);
             }
             else if (entry.Type == JournalTypes.Step && entry.Step == JournalSteps.Restart && entry.Status == StepStatus.Succeeded)
             {
@@ -53,7 +60,13 @@ public sealed record ResumeState(
         }
 
         var prior = snapshots.Keys.Concat(remediating).Distinct(VmRef.IdComparer).Where(id => !finals.ContainsKey(id))
-            .ToDictionary(id => id, id => new PriorVmState(snapshots.GetValueOrDefault(id), remediating.Contains(id), remediated.GetValueOrDefault(id), restarted.Contains(id)), VmRef.IdComparer);
+            .ToDictionary(
+                id => id,
+                id => new PriorVmState(snapshots.GetValueOrDefault(id), remediating.Contains(id), remediated.GetValueOrDefault(id), restarted.Contains(id))
+                {
+                    PlannedChanges = planned.GetValueOrDefault(id) ?? [],
+                },
+                VmRef.IdComparer);
         return new ResumeState(started?.RunId, started?.Data?["command"]?.GetValue<string>(), started?.Data as System.Text.Json.Nodes.JsonObject, finals, prior);
     }
 }

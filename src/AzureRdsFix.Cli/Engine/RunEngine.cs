@@ -114,8 +114,7 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
         bool final;
         try
         {
-            report = await pipeline.ProcessAsync(vm, resume.Prior.GetValueOrDefault(vm.Vm.Id), cancellationToken);
-            final = true;
+            (report, final) = await pipeline.ProcessAsync(vm, resume.Prior.GetValueOrDefault(vm.Vm.Id), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

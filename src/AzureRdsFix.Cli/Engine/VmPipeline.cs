@@ -29,8 +29,18 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
     private readonly RuleContext _rules = new(args.WarnDays);
     private readonly GuestOperations _guest = new(ports, steps);
 
-    public async Task<VmReport> ProcessAsync(DiscoveredVm item, PriorVmState? prior, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the VM's way through the tool. The result is final unless a step after the remediation started failed: then
+    /// the guest may be changed but not verified, and a resumed run re-probes the VM and finishes it.
+    /// </summary>
+    public async Task<PipelineResult> ProcessAsync(DiscoveredVm item, PriorVmState? prior, CancellationToken cancellationToken)
     {
+        var final = true;
+        var report = await ProcessCoreAsync();
+        return new PipelineResult(report, final);
+
+        async Task<VmReport> ProcessCoreAsync()
+        {
         var vm = item.Vm;
         var started = time.GetTimestamp();
         long Elapsed() => (long)time.GetElapsedTime(started).TotalMilliseconds;
@@ -88,8 +98,10 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         }
         catch (StepFailedException ex)
         {
+            final = ex.Step is not (JournalSteps.Remediate or JournalSteps.Restart or JournalSteps.Verify);
             var outcome = ex.Failure.Kind == AzureErrorKind.Unreachable ? VmOutcome.Unreachable : VmOutcome.Failed;
-            return VmResult.For(vm, outcome, $"{Capitalize(ex.Step)} failed: {ex.Message}", Elapsed(), channel, ex.Message);
+            var resumeHint = final ? string.Empty : " The guest may already be changed: resume the run to re-probe and finish this VM.";
+            return VmResult.For(vm, outcome, $"{Capitalize(ex.Step)} failed: {ex.Message}{resumeHint}", Elapsed(), channel, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -97,6 +109,7 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
             // already holds every step that was recorded, a remediation result included.
             var message = $"Unexpected {ex.GetType().Name}: {ex.Message}";
             return VmResult.For(vm, VmOutcome.Failed, $"Processing this VM failed: {message}", Elapsed(), channel, message);
+        }
         }
     }
 
@@ -180,7 +193,7 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
     /// </summary>
     private async Task<VmReport> FinishResumedFixAsync(VmRef vm, TriageFacts triage, PriorVmState prior, Diagnosis diagnosis, Func<long> elapsed, CancellationToken cancellationToken)
     {
-        var changes = prior.Remediation?.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray() ?? [];
+        var changes = prior.Remediation?.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray() ?? prior.PlannedChanges;
         var needsRestart = (prior.Remediation?.RestartNeeded ?? true) && !prior.Restarted;
         if (needsRestart && args.Fix!.Restart == RestartPolicy.Never)
         {
@@ -245,5 +258,12 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
 
+/// <summary>One VM's report, and whether it is final (a resumed run skips final VMs).</summary>
+public sealed record PipelineResult(VmReport Report, bool Final = true);
+
 /// <summary>What an earlier, cut run recorded about a VM (from --resume): its snapshot, whether remediation started, its result if recorded, whether the VM was restarted since.</summary>
-public sealed record PriorVmState(SnapshotInfo? Snapshot, bool RemediationStarted, RemediationResult? Remediation = null, bool Restarted = false);
+public sealed record PriorVmState(SnapshotInfo? Snapshot, bool RemediationStarted, RemediationResult? Remediation = null, bool Restarted = false)
+{
+    /// <summary>The changes the cut run planned just before its remediation: the before-values when the result was never recorded.</summary>
+    public IReadOnlyList<SettingChange> PlannedChanges { get; init; } = [];
+}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Reporting;
@@ -32,6 +33,13 @@ public sealed class JournalView(IReadOnlyList<JournalEntry> entries)
         var snapshots = new Dictionary<string, SnapshotInfo>(VmRef.IdComparer);
         var remediations = new Dictionary<string, RemediationResult>(VmRef.IdComparer);
         var reports = new Dictionary<string, VmReport>(VmRef.IdComparer);
+        var planned = new Dictionary<string, SettingChange[]>(VmRef.IdComparer);
+        var started = new HashSet<string>(VmRef.IdComparer);
+        foreach (var entry in entries.Where(e => e.VmId is not null && e.Step == JournalSteps.Remediate && e.Status == StepStatus.Started))
+        {
+            started.Add(entry.VmId!);
+        }
+
         foreach (var entry in entries.Where(e => e.VmId is not null && e.Data is not null))
         {
             var id = entry.VmId!;
@@ -47,10 +55,26 @@ public sealed class JournalView(IReadOnlyList<JournalEntry> entries)
                     var result = entry.Data!.Deserialize<RemediationResult>()!;
                     remediations[id] = remediations.TryGetValue(id, out var earlier) ? Merge(earlier, result) : result;
                     break;
+                case (JournalTypes.Step, JournalSteps.Plan, StepStatus.Succeeded) when entry.Data!["changes"] is JsonArray { Count: > 0 } changes:
+                    planned.TryAdd(id, changes.Deserialize<SettingChange[]>()!);
+                    break;
                 case (JournalTypes.VmOutcome, _, _) when entry.Data!["report"] is { } report:
                     reports[id] = ReportJson.FromNode(report);
                     break;
             }
+        }
+
+        // A remediation that started but whose result was never recorded (the run was cut, or the step timed out): the
+        // plan made from the probe just before it holds the before-values, so rollback can still put them back.
+        foreach (var id in started.Where(id => !remediations.ContainsKey(id) && planned.ContainsKey(id)))
+        {
+            remediations[id] = new RemediationResult
+            {
+                Operation = "Apply",
+                Status = RemediationStatus.Applied,
+                Changes = [.. planned[id].Select(c => new RemediationChange(c.Setting, c.Before, c.After, !string.Equals(c.Before, c.After, StringComparison.OrdinalIgnoreCase)))],
+                RestartNeeded = true,
+            };
         }
 
         return refs.Values
