@@ -10,10 +10,15 @@ public sealed record CliResult(int ExitCode, string StdOut, string StdErr);
 /// <summary>Runs the real CLI in-process with injected streams and environment, as a user would from a shell.</summary>
 public static class CliRunner
 {
+    /// <summary>
+    /// Short 409 back-off, but a window (~6 s) longer than a simulated Run Command at the slowest latency tests use: a
+    /// run killed mid-Run Command leaves it running in the simulator, and the resumed run must outwait it.
+    /// </summary>
     public static readonly GuestChannelOptions FastRetries = new()
     {
-        BusyRetryDelay = TimeSpan.FromMilliseconds(50),
-        BusyRetryMaxDelay = TimeSpan.FromMilliseconds(200),
+        BusyRetries = 10,
+        BusyRetryDelay = TimeSpan.FromMilliseconds(100),
+        BusyRetryMaxDelay = TimeSpan.FromSeconds(1),
     };
 
     public static async Task<CliResult> RunAsync(
