@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AzureRdsFix.Azure.Errors;
 using AzureRdsFix.Cli.Journal;
@@ -13,9 +14,19 @@ namespace AzureRdsFix.Cli.Engine;
 /// </summary>
 public sealed class StepRunner(string runId, JournalWriter journal, IRunObserver observer, TimeProvider time, TimeSpan stepTimeout)
 {
+    /// <summary>Steps a subscription refused (401/403): the other VMs of that subscription are not sent the same call again.</summary>
+    private readonly ConcurrentDictionary<(string Subscription, string Step), AzureFailure> _refused = new();
+
     public async Task<T> RunAsync<T>(VmRef vm, string step, Func<CancellationToken, Task<T>> action, Func<T, JsonNode?> describe, CancellationToken cancellationToken)
     {
         observer.StepStarted(vm, step);
+        if (_refused.TryGetValue((vm.SubscriptionId.ToLowerInvariant(), step), out var refused))
+        {
+            var again = refused with { Message = $"{refused.Message} (not sent: this subscription already refused the {step} step in this run)" };
+            await RecordAsync(vm, step, StepStatus.Failed, new JsonObject { ["message"] = again.Message, ["kind"] = again.Kind.ToString() });
+            throw new StepFailedException(step, again);
+        }
+
         await RecordAsync(vm, step, StepStatus.Started, null);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(stepTimeout);
@@ -44,6 +55,11 @@ public sealed class StepRunner(string runId, JournalWriter journal, IRunObserver
         catch (Exception ex)
         {
             var failure = AzureErrors.Translate(ex, Action(step));
+            if (failure.Kind == AzureErrorKind.Auth)
+            {
+                _refused.TryAdd((vm.SubscriptionId.ToLowerInvariant(), step), failure);
+            }
+
             await RecordAsync(vm, step, StepStatus.Failed, new JsonObject { ["message"] = failure.Message, ["kind"] = failure.Kind.ToString() });
             throw new StepFailedException(step, failure, ex);
         }
