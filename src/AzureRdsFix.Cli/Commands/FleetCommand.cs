@@ -88,11 +88,18 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             Command = args.Command,
             StartedAt = startedAt,
             FinishedAt = services.Time.GetUtcNow(),
-            Vms = result.Vms.OrderBy(v => v.SubscriptionId, StringComparer.OrdinalIgnoreCase).ThenBy(v => v.Id, StringComparer.OrdinalIgnoreCase).ToArray(),
+            Vms = result.Vms,
             ScopeErrors = result.ScopeErrors,
         };
 
-        return await RunOutput.FinishAsync(services, report, args.Output, outDir, journal, result.Cancelled, result.AuthFailedEverywhere);
+        try
+        {
+            return await RunOutput.FinishAsync(services, report, args.Output, outDir, journal, result.Cancelled, result.AuthFailedEverywhere);
+        }
+        finally
+        {
+            (result.Vms as IDisposable)?.Dispose();
+        }
     }
 
     private async Task<bool> ConfirmAsync(FixArguments fix)

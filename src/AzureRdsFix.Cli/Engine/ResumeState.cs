@@ -34,7 +34,8 @@ public sealed record ResumeState(
             var vmId = entry.VmId!;
             if (entry.Type == JournalTypes.VmOutcome && entry.Data?["final"]?.GetValue<bool>() == true && entry.Data["report"] is { } report)
             {
-                finals[vmId] = ReportJson.FromNode(report);
+                // For progress only (the final report is read from the journal): evidence and changes are not kept.
+                finals[vmId] = ReportJson.FromNode(report) with { Findings = [], Changes = [] };
             }
             else if (entry.Type == JournalTypes.Step && entry.Step == JournalSteps.Snapshot && entry.Status == StepStatus.Succeeded && entry.Data is { } data)
             {

@@ -25,7 +25,6 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
     {
         var steps = new StepRunner(runId, journal, observer, time, args.Execution.StepTimeout);
         var pipeline = new VmPipeline(ports, args, runId, steps, time);
-        var reports = new ConcurrentDictionary<string, VmReport>(VmRef.IdComparer);
         var claimed = new ConcurrentDictionary<string, byte>(VmRef.IdComparer);
         var scopeErrors = new ConcurrentQueue<(ScopeError Error, AzureErrorKind Kind)>();
         var scope = new DiscoveryScope
@@ -56,10 +55,10 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
                             break; // listed twice (e.g. by name and by id): it is one VM, claimed before it is worked on
                         case DiscoveredVm vm:
                             observer.Discovered(vm.Vm);
+                            // Finished before a resume: its report line is in the journal already, so nothing is redone.
                             var report = resume.FinalReports.TryGetValue(vm.Vm.Id, out var earlier)
                                 ? earlier
                                 : await ProcessAsync(pipeline, vm, ct);
-                            reports[vm.Vm.Id] = report;
                             observer.Completed(report);
                             break;
                     }
@@ -71,8 +70,9 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
         }
 
         var errors = scopeErrors.Select(e => e.Error).ToArray();
-        var authEverywhere = reports.IsEmpty && !scopeErrors.IsEmpty && scopeErrors.All(e => e.Kind is AzureErrorKind.Auth or AzureErrorKind.Connection);
-        return new EngineResult(reports.Values.ToArray(), errors, cancelled, authEverywhere);
+        var authEverywhere = claimed.IsEmpty && !scopeErrors.IsEmpty && scopeErrors.All(e => e.Kind is AzureErrorKind.Auth or AzureErrorKind.Connection);
+        // The reports are read back from the journal, which holds every VM's latest line: memory stays bounded.
+        return new EngineResult(JournalReportList.Open(journal.Path), errors, cancelled, authEverywhere);
     }
 
     /// <summary>Discovery reports its own scope failures; anything it still throws ends discovery as one scope error, never the run.</summary>

@@ -8,10 +8,29 @@ namespace AzureRdsFix.Cli.Output;
 public static class SummaryRenderer
 {
     private const int MaxFullTable = 50;
+    private const int MaxRows = 500;
 
     public static void RenderTable(IAnsiConsole console, RunReport report)
     {
-        var withSnapshots = report.Vms.Any(v => v.Snapshot is not null);
+        // One pass over the report (it may be read back from the journal). A big fleet's table shows the VMs that need a
+        // look, at most MaxRows of them; the rest are counted, and every VM is in report.json and report.md.
+        var big = report.Vms.Count > MaxFullTable;
+        var rows = new List<VmReport>();
+        var quiet = 0;
+        foreach (var vm in report.Vms)
+        {
+            if (big && vm.Outcome is VmOutcome.Healthy or VmOutcome.NotApplicable)
+            {
+                quiet++;
+            }
+            else
+            {
+                rows.Add(vm);
+            }
+        }
+
+        var shown = rows.OrderBy(v => OutcomeRank(v.Outcome)).ThenBy(v => v.Name, StringComparer.OrdinalIgnoreCase).Take(MaxRows).ToArray();
+        var withSnapshots = shown.Any(v => v.Snapshot is not null);
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("VM").AddColumn("Subscription").AddColumn("Outcome").AddColumn("Main finding");
         if (withSnapshots)
@@ -20,9 +39,7 @@ public static class SummaryRenderer
         }
 
         table.AddColumn("Reason");
-        // A big fleet's table shows the VMs that need a look; the quiet ones are counted, and all are in report.json.
-        var quiet = report.Vms.Count > MaxFullTable ? report.Vms.Where(v => v.Outcome is VmOutcome.Healthy or VmOutcome.NotApplicable).ToArray() : [];
-        foreach (var vm in report.Vms.Except(quiet).OrderBy(v => OutcomeRank(v.Outcome)).ThenBy(v => v.Name, StringComparer.OrdinalIgnoreCase))
+        foreach (var vm in shown)
         {
             var main = vm.Findings.OrderByDescending(f => f.Severity).ThenBy(f => f.RuleId, StringComparer.Ordinal).FirstOrDefault();
             var cells = new List<Spectre.Console.Rendering.IRenderable>
@@ -42,9 +59,9 @@ public static class SummaryRenderer
         }
 
         console.Write(table);
-        if (quiet.Length > 0)
+        if (quiet > 0 || rows.Count > shown.Length)
         {
-            console.WriteLine($"{quiet.Length} Healthy or NotApplicable VM(s) not listed; every VM is in report.json.");
+            console.WriteLine($"{quiet + rows.Count - shown.Length} more VM(s) not listed here ({quiet} Healthy or NotApplicable); every VM is in report.json.");
         }
 
         foreach (var error in report.ScopeErrors)

@@ -24,6 +24,19 @@ public static class ReportJson
 
     public static void Write(RunReport report, TextWriter writer)
     {
+        if (writer is StreamWriter { Encoding: UTF8Encoding } file && file.Encoding.GetPreamble().Length == 0)
+        {
+            // A file: write the UTF-8 straight to it, a VM at a time, instead of building the whole report in memory.
+            file.Flush();
+            using (var json = new Utf8JsonWriter(file.BaseStream, WriterOptions))
+            {
+                WriteReport(json, report);
+            }
+
+            file.Write('\n');
+            return;
+        }
+
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
@@ -114,6 +127,10 @@ public static class ReportJson
         foreach (var vm in report.Vms)
         {
             WriteVm(json, vm);
+            if (json.BytesPending > 64 * 1024)
+            {
+                json.Flush();
+            }
         }
 
         json.WriteEndArray();
