@@ -78,7 +78,7 @@ function global:GuestStandIn_StoreValue {
 }
 
 function global:GuestStandIn_ValueKind {
-    # RegistryValueKind names, case-insensitively ('dword', [Microsoft.Win32.RegistryValueKind]::DWord, 'REG_DWORD').
+    # RegistryValueKind names, case-insensitively ('dword', a RegistryValueKind enum value such as DWord, 'REG_DWORD').
     param([string] $Type)
     $name = ([string]$Type) -replace '^(?i)REG_', '' -replace '_', ''
     foreach ($kind in 'String', 'ExpandString', 'Binary', 'DWord', 'MultiString', 'QWord') {
