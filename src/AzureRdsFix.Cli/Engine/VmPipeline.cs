@@ -193,7 +193,8 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
     /// </summary>
     private async Task<VmReport> FinishResumedFixAsync(VmRef vm, TriageFacts triage, PriorVmState prior, Diagnosis diagnosis, Func<long> elapsed, CancellationToken cancellationToken)
     {
-        var changes = prior.Remediation?.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray() ?? prior.PlannedChanges;
+        // A remediation whose result was never recorded is read back from the plan made just before it (JournalView).
+        var changes = prior.Remediation?.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray() ?? [];
         var needsRestart = (prior.Remediation?.RestartNeeded ?? true) && !prior.Restarted;
         if (needsRestart && args.Fix!.Restart == RestartPolicy.Never)
         {
@@ -262,8 +263,4 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
 public sealed record PipelineResult(VmReport Report, bool Final = true);
 
 /// <summary>What an earlier, cut run recorded about a VM (from --resume): its snapshot, whether remediation started, its result if recorded, whether the VM was restarted since.</summary>
-public sealed record PriorVmState(SnapshotInfo? Snapshot, bool RemediationStarted, RemediationResult? Remediation = null, bool Restarted = false)
-{
-    /// <summary>The changes the cut run planned just before its remediation: the before-values when the result was never recorded.</summary>
-    public IReadOnlyList<SettingChange> PlannedChanges { get; init; } = [];
-}
+public sealed record PriorVmState(SnapshotInfo? Snapshot, bool RemediationStarted, RemediationResult? Remediation = null, bool Restarted = false);

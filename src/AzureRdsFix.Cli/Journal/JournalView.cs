@@ -7,15 +7,29 @@ using AzureRdsFix.Guest;
 
 namespace AzureRdsFix.Cli.Journal;
 
-/// <summary>One VM as an earlier run's journal recorded it: who it is, its snapshot, what the remediation changed, its last outcome.</summary>
-public sealed record JournaledVm(VmRef Vm, SnapshotInfo? Snapshot, RemediationResult? Remediation, VmReport? LastReport);
+/// <summary>
+/// One VM as a journal recorded it: who it is, its last snapshot, what the remediation changed (before-values of the
+/// first change, after-values of the latest), whether a remediation started and a restart succeeded, and its last
+/// outcome with whether that outcome was final.
+/// </summary>
+public sealed record JournaledVm(VmRef Vm, SnapshotInfo? Snapshot, RemediationResult? Remediation, VmReport? LastReport)
+{
+    public bool RemediationStarted { get; init; }
 
-/// <summary>Reads a journal back into what `rollback` and `report` need.</summary>
+    public bool Restarted { get; init; }
+
+    public bool Final { get; init; }
+}
+
+/// <summary>The one reader of a journal: what `--resume`, `rollback` and `report` need from an earlier run.</summary>
 public sealed class JournalView(IReadOnlyList<JournalEntry> entries)
 {
     public string? RunId => entries.FirstOrDefault(e => e.Type == JournalTypes.RunStarted)?.RunId;
 
     public string? Command => entries.FirstOrDefault(e => e.Type == JournalTypes.RunStarted)?.Data?["command"]?.GetValue<string>();
+
+    /// <summary>The run options as the run recorded them (no secret is ever recorded).</summary>
+    public JsonObject? RecordedOptions => entries.FirstOrDefault(e => e.Type == JournalTypes.RunStarted)?.Data as JsonObject;
 
     public DateTimeOffset? StartedAt => entries.FirstOrDefault(e => e.Type == JournalTypes.RunStarted)?.At;
 
@@ -35,6 +49,13 @@ public sealed class JournalView(IReadOnlyList<JournalEntry> entries)
         var reports = new Dictionary<string, VmReport>(VmRef.IdComparer);
         var planned = new Dictionary<string, SettingChange[]>(VmRef.IdComparer);
         var started = new HashSet<string>(VmRef.IdComparer);
+        var restarted = new HashSet<string>(VmRef.IdComparer);
+        var final = new Dictionary<string, bool>(VmRef.IdComparer);
+        foreach (var entry in entries.Where(e => e.VmId is not null && e.Step == JournalSteps.Restart && e.Status == StepStatus.Succeeded))
+        {
+            restarted.Add(entry.VmId!);
+        }
+
         foreach (var entry in entries.Where(e => e.VmId is not null && e.Step == JournalSteps.Remediate && e.Status == StepStatus.Started))
         {
             started.Add(entry.VmId!);
@@ -60,6 +81,7 @@ public sealed class JournalView(IReadOnlyList<JournalEntry> entries)
                     break;
                 case (JournalTypes.VmOutcome, _, _) when entry.Data!["report"] is { } report:
                     reports[id] = ReportJson.FromNode(report);
+                    final[id] = entry.Data["final"]?.GetValue<bool>() == true;
                     break;
             }
         }
@@ -78,7 +100,12 @@ public sealed class JournalView(IReadOnlyList<JournalEntry> entries)
         }
 
         return refs.Values
-            .Select(vm => new JournaledVm(vm, snapshots.GetValueOrDefault(vm.Id), remediations.GetValueOrDefault(vm.Id), reports.GetValueOrDefault(vm.Id)))
+            .Select(vm => new JournaledVm(vm, snapshots.GetValueOrDefault(vm.Id), remediations.GetValueOrDefault(vm.Id), reports.GetValueOrDefault(vm.Id))
+            {
+                RemediationStarted = started.Contains(vm.Id),
+                Restarted = restarted.Contains(vm.Id),
+                Final = final.GetValueOrDefault(vm.Id),
+            })
             .ToArray();
     }
 
