@@ -36,7 +36,10 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
 
     public async Task<int> ExecuteAsync(RunArguments args, CancellationToken cancellationToken)
     {
-        if (args.Fix is { } fix && args.Command == "fix" && !await ConfirmAsync(fix))
+        if (args.Fix is { Yes: false } && args.Command == "fix" && !await Confirmation.AskAsync(
+                services.IO,
+                "fix",
+                "fix will snapshot the OS disk of every VM it changes, change Remote Desktop licensing in-guest and may restart VMs."))
         {
             return ExitCodes.BadInput;
         }
@@ -100,29 +103,6 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         {
             (result.Vms as IDisposable)?.Dispose();
         }
-    }
-
-    private async Task<bool> ConfirmAsync(FixArguments fix)
-    {
-        if (fix.Yes)
-        {
-            return true;
-        }
-
-        if (!services.IO.InputIsTerminal)
-        {
-            throw new UsageException($"fix changes VMs and needs confirmation: run it from a terminal, or pass {OptionNames.Yes}.");
-        }
-
-        await services.IO.Out.WriteAsync("fix will snapshot the OS disk of every VM it changes, change Remote Desktop licensing in-guest and may restart VMs. Continue? [y/N] ");
-        var answer = await services.IO.In.ReadLineAsync();
-        var yes = answer?.Trim().ToUpperInvariant() is "Y" or "YES";
-        if (!yes)
-        {
-            await services.IO.Error.WriteLineAsync("azrdsfix: not confirmed; nothing was changed.");
-        }
-
-        return yes;
     }
 
     private string ResolveOutDir(RunArguments args, string runId)

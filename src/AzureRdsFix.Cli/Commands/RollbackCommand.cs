@@ -45,7 +45,7 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
         }
 
         var targets = source.Vms().Where(v => v.Remediation?.Changes.Any(c => c.Changed) == true).ToArray();
-        if (!yes && !await ConfirmAsync(targets.Length))
+        if (!yes && !await Confirmation.AskAsync(services.IO, "rollback", $"rollback will put back the recorded before-values on {targets.Length} VM(s) and may restart them."))
         {
             return ExitCodes.BadInput;
         }
@@ -171,16 +171,4 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
 
     private static VmReport Result(VmRef vm, VmOutcome outcome, string reason, IReadOnlyList<SettingChange> changes, SnapshotInfo? snapshot)
         => VmResult.For(vm, outcome, reason, 0, VmPipeline.RunCommandChannel) with { Changes = changes, Snapshot = snapshot };
-
-    private async Task<bool> ConfirmAsync(int count)
-    {
-        if (!services.IO.InputIsTerminal)
-        {
-            throw new UsageException($"rollback changes VMs and needs confirmation: run it from a terminal, or pass {OptionNames.Yes}.");
-        }
-
-        await services.IO.Out.WriteAsync($"rollback will put back the recorded before-values on {count} VM(s) and may restart them. Continue? [y/N] ");
-        var answer = (await services.IO.In.ReadLineAsync())?.Trim().ToUpperInvariant();
-        return answer is "Y" or "YES";
-    }
 }
