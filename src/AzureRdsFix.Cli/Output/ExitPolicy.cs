@@ -10,8 +10,11 @@ public static class ExitPolicy
 {
     public static int For(RunReport report, FailOn failOn)
     {
-        var failed = report.ScopeErrors.Count > 0 || report.Vms.Any(v => v.Outcome == VmOutcome.Failed);
-        var attention = failed || report.Vms.Any(v => v.Outcome is VmOutcome.NeedsAttention or VmOutcome.Unreachable or VmOutcome.WouldFix or VmOutcome.FixedPendingRestart);
+        // From the summary counts: one pass over the VMs, which may be read back from the journal.
+        var count = report.Summary.ByOutcome;
+        var failed = report.ScopeErrors.Count > 0 || count[nameof(VmOutcome.Failed)] > 0;
+        var attention = failed || new[] { VmOutcome.NeedsAttention, VmOutcome.Unreachable, VmOutcome.WouldFix, VmOutcome.FixedPendingRestart }
+            .Any(o => count[o.ToString()] > 0);
         var hit = failOn switch
         {
             FailOn.Attention => attention,

@@ -13,6 +13,7 @@ public static class RunOutput
     public static async Task<int> FinishAsync(CliServices services, RunReport report, OutputArguments output, string outDir, JournalWriter? journal, bool cancelled, bool authFailedEverywhere)
     {
         var written = ReportFiles.Write(report, outDir, output.Formats);
+        var summary = SummaryRenderer.SummaryLine(report);
         if (journal is not null)
         {
             await journal.AppendAsync(new JournalEntry
@@ -21,7 +22,7 @@ public static class RunOutput
                 Type = JournalTypes.RunFinished,
                 RunId = report.RunId,
                 Status = cancelled ? StepStatus.Cancelled : StepStatus.Succeeded,
-                Data = new JsonObject { ["summary"] = SummaryRenderer.SummaryLine(report) },
+                Data = new JsonObject { ["summary"] = summary },
             });
         }
 
@@ -36,7 +37,7 @@ public static class RunOutput
             }
         }
 
-        await io.Out.WriteLineAsync(SummaryRenderer.SummaryLine(report));
+        await io.Out.WriteLineAsync(summary);
         if (AzurePipelines.IsActive(services.Environment.GetVariable))
         {
             AzurePipelines.Write(io.Out, report, written.Markdown);
