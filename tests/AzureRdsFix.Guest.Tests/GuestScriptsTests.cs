@@ -28,9 +28,11 @@ public sealed class GuestScriptsTests
         request.Kind.Should().Be("remediate");
         request.Lines[0].Should().Be(GuestScripts.RemediationHeader);
         request.Parameters.Should().Equal(
-            new KeyValuePair<string, string>("Operation", "Apply"),
-            new KeyValuePair<string, string>("LicensingMode", "4"),
-            new KeyValuePair<string, string>("LicenseServers", "ls01.contoso.com,10.0.0.4"));
+            new KeyValuePair<string, string>("Operation", "4170706c79"),
+            new KeyValuePair<string, string>("LicensingMode", "34"),
+            new KeyValuePair<string, string>("LicenseServers", ParameterEncoding.Encode("ls01.contoso.com,10.0.0.4")));
+        request.Parameters.Select(p => ParameterEncoding.Decode(p.Value)).Should().Equal("Apply", "4", "ls01.contoso.com,10.0.0.4");
+        request.Parameters.Should().OnlyContain(p => p.Value.All(char.IsAsciiHexDigitLower), "cmd.exe on the VM passes hex digits unchanged");
     }
 
     [Fact]
@@ -42,8 +44,8 @@ public sealed class GuestScriptsTests
         withServers.Lines.Should().Equal(plain.Lines);
         withServers.Lines.Should().NotContain(l => l.Contains("unique-marker-host", StringComparison.Ordinal));
         plain.Parameters.Should().Equal(
-            new KeyValuePair<string, string>("Operation", "Apply"),
-            new KeyValuePair<string, string>("RemoveRdsh", "true"));
+            new KeyValuePair<string, string>("Operation", ParameterEncoding.Encode("Apply")),
+            new KeyValuePair<string, string>("RemoveRdsh", ParameterEncoding.Encode("true")));
     }
 
     [Theory]

@@ -131,9 +131,9 @@ public sealed class ArmSdkTests : IAsyncLifetime
     {
         var vm = Vm("rdsh-prod-01");
         var input = new RunCommandInput("RunPowerShellScript") { Script = { RemediationEmulator.Header, "param()" } };
-        input.Parameters.Add(new RunCommandInputParameter("Operation", "Apply"));
-        input.Parameters.Add(new RunCommandInputParameter("LicensingMode", "4"));
-        input.Parameters.Add(new RunCommandInputParameter("LicenseServers", _sim.Azure.LicenseServer!));
+        input.Parameters.Add(new RunCommandInputParameter("Operation", ParameterHex.Encode("Apply")));
+        input.Parameters.Add(new RunCommandInputParameter("LicensingMode", ParameterHex.Encode("4")));
+        input.Parameters.Add(new RunCommandInputParameter("LicenseServers", ParameterHex.Encode(_sim.Azure.LicenseServer!)));
 
         var result = await vm.RunCommandAsync(WaitUntil.Completed, input);
         await vm.RestartAsync(WaitUntil.Completed);

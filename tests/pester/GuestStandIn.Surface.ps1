@@ -951,6 +951,44 @@ function global:GuestStandIn_FormatError {
     return ($Record | Out-String -Width 200).Trim()
 }
 
+function global:GuestStandIn_CmdExePass {
+    # The cmd.exe layer Run Command puts between its parameters and powershell.exe (Learn: "Run scripts in your Windows
+    # VM by using action Run Commands", known issues; azure-powershell issues 29880, 19087, 7269), modelled strictly as in
+    # src/AzureRdsFix.Simulation/Guests/CmdExeLayer.cs: '"' toggles quoting and is dropped; '^' outside quotes escapes the
+    # next character; '%' is dropped; outside quotes '&' and '|' end the command (the rest fails as another command),
+    # '<' and '>' are redirections (the script does not run), a space or tab ends the value (an extra word is an unbound
+    # positional argument: the script does not run). Returns Parameters ($null = the script does not run) and StdErr.
+    param([System.Collections.IDictionary] $Parameters)
+    $passed = [ordered]@{}
+    foreach ($name in @($Parameters.Keys)) {
+        $raw = [string]$Parameters[$name]
+        $value = [System.Text.StringBuilder]::new()
+        $quoted = $false
+        for ($i = 0; $i -lt $raw.Length; $i++) {
+            $c = $raw[$i]
+            if ($c -eq '"') { $quoted = -not $quoted; continue }
+            if ($c -eq '%') { continue }
+            if (-not $quoted -and $c -eq '^') { $i++; if ($i -lt $raw.Length) { $null = $value.Append($raw[$i]) }; continue }
+            if (-not $quoted -and ($c -eq '&' -or $c -eq '|')) {
+                $passed[$name] = $value.ToString()
+                $rest = @($raw.Substring($i + 1).Trim() -split '[ \t]')[0]
+                return [pscustomobject]@{ Parameters = $passed; StdErr = "'$rest' is not recognized as an internal or external command,`noperable program or batch file.`n" }
+            }
+            if (-not $quoted -and ($c -eq '<' -or $c -eq '>')) { return [pscustomobject]@{ Parameters = $null; StdErr = "The system cannot find the file specified.`n" } }
+            if (-not $quoted -and ($c -eq ' ' -or $c -eq "`t")) {
+                $extra = $raw.Substring($i + 1).TrimStart(' ', "`t")
+                if ($extra.Length -gt 0) {
+                    return [pscustomobject]@{ Parameters = $null; StdErr = "A positional parameter cannot be found that accepts argument '$(@($extra -split '[ \t]')[0])'.`n" }
+                }
+                break
+            }
+            $null = $value.Append($c)
+        }
+        $passed[$name] = $value.ToString()
+    }
+    return [pscustomobject]@{ Parameters = $passed; StdErr = '' }
+}
+
 function global:Invoke-GuestStandInRun {
     # One Run Command: loads the state file, runs the script with its parameters (-Name value strings), saves the
     # mutated guest back, and returns ExitCode, StdOut, StdErr as powershell.exe -File would give them: output objects
@@ -976,6 +1014,10 @@ function global:Invoke-GuestStandInRun {
     catch {
         return GuestStandIn_Result -ExitCode 99 -StdOut '' -StdErr "GuestStandIn could not start: $($_.Exception.Message)"
     }
+    $GuestStandInCmd = GuestStandIn_CmdExePass -Parameters $GuestStandInParameters
+    if ($null -eq $GuestStandInCmd.Parameters) { return GuestStandIn_Result -ExitCode 1 -StdOut '' -StdErr $GuestStandInCmd.StdErr }
+    $GuestStandInParameters = $GuestStandInCmd.Parameters
+    $null = $GuestStandInErr.Append($GuestStandInCmd.StdErr)
 
     $GuestStandInExit = 0
     $global:LASTEXITCODE = 0

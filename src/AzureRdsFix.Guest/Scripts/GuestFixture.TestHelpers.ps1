@@ -208,10 +208,25 @@ function Register-GuestMocks {
     Mock Restart-Service { throw 'Restart-Service is not used by these scripts.' }
 }
 
+function ConvertTo-HexParameter {
+    # A parameter value as the tool sends it (docs/guest-contract.md "Parameters"): lower-case hex of its UTF-8 bytes.
+    param([AllowEmptyString()] [string] $Value)
+    return (([System.Text.Encoding]::UTF8.GetBytes($Value) | ForEach-Object { $_.ToString('x2') }) -join '')
+}
+
+function ConvertTo-EncodedParameters {
+    param([System.Collections.IDictionary] $Parameters)
+    $encoded = @{}
+    foreach ($key in $Parameters.Keys) { $encoded[$key] = ConvertTo-HexParameter -Value ([string]$Parameters[$key]) }
+    return $encoded
+}
+
 function Invoke-GuestScript {
-    # Runs a real script with the mocks in place; returns its stdout lines and exit code.
-    param([string] $Name, [hashtable] $Parameters = @{})
+    # Runs a real script with the mocks in place; returns its stdout lines and exit code. Parameter values are given
+    # plain and sent hex-encoded, as the tool sends them; -Raw sends them as given.
+    param([string] $Name, [hashtable] $Parameters = @{}, [switch] $Raw)
     $global:LASTEXITCODE = 0
+    if (-not $Raw) { $Parameters = ConvertTo-EncodedParameters -Parameters $Parameters }
     $lines = @(& (Get-GuestScriptPath -Name $Name) @Parameters 6>$null 3>$null)
     return [pscustomobject]@{ Lines = [string[]]@($lines | ForEach-Object { [string]$_ }); ExitCode = $global:LASTEXITCODE }
 }

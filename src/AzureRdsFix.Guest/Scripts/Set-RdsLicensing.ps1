@@ -2,7 +2,9 @@
 # Sets (Apply) or puts back (Restore) the RD licensing mode and license servers, and optionally removes the RDSH or
 # RD Licensing role. Idempotent: reads every value first and writes only what differs. Prints exactly one line:
 #   AZRDSFIX remediate {compact JSON}   or   AZRDSFIX error {"message":"..."}   (docs/guest-contract.md)
-# Parameters are validated in the body, not by attributes, so that a bad value still yields the one error line.
+# Every parameter value arrives as hex of its UTF-8 bytes (Run Command passes values through cmd.exe, which eats or acts
+# on ^ & % < > | " and cuts at a space); it is decoded, then validated in the body, not by attributes, so that a bad
+# value still yields the one error line.
 # Windows PowerShell 5.1 syntax only; touches Windows only through the guest surface (DESIGN.md).
 [CmdletBinding()]
 param(
@@ -25,6 +27,7 @@ $Absent = '<absent>'
 $MaxServers = 4
 $MaxServersLength = 512
 $MaxReported = 512
+$MaxEncodedLength = 2048
 
 function ConvertTo-SafeText {
     # Printable ASCII without characters JSON or Windows PowerShell 5.1 would escape.
@@ -67,6 +70,37 @@ function Test-ServerList {
         if (-not ((Test-IpLiteral -HostName $entry) -or (Test-HostName -HostName $entry))) { return $false }
     }
     return $true
+}
+
+function ConvertFrom-HexParameter {
+    # Hex of UTF-8 bytes -> text; $null when the value is not an even number of hex digits of valid UTF-8.
+    param([AllowEmptyString()] [string] $Value)
+    if ($Value.Length -gt $MaxEncodedLength -or $Value -cnotmatch '\A(?:[0-9A-Fa-f]{2})*\z') { return $null }
+    $bytes = New-Object byte[] ($Value.Length / 2)
+    for ($i = 0; $i -lt $bytes.Length; $i++) { $bytes[$i] = [System.Convert]::ToByte($Value.Substring(2 * $i, 2), 16) }
+    try {
+        return (New-Object System.Text.UTF8Encoding($false, $true)).GetString($bytes)
+    }
+    catch {
+        return $null
+    }
+}
+
+function Get-DecodeError {
+    # Decodes every parameter in table order into script scope; the first that does not decode, as one sentence.
+    $raw = [ordered]@{ Operation = $Operation; LicensingMode = $LicensingMode; LicenseServers = $LicenseServers; RemoveRdsh = $RemoveRdsh; RemoveLicensingRole = $RemoveLicensingRole }
+    $decoded = @{}
+    foreach ($name in $raw.Keys) {
+        $text = ConvertFrom-HexParameter -Value $raw[$name]
+        if ($null -eq $text) { return "Parameter $name must be hex-encoded UTF-8 (two hex digits per byte, $MaxEncodedLength digits at most)." }
+        $decoded[$name] = $text
+    }
+    $script:Operation = $decoded['Operation']
+    $script:LicensingMode = $decoded['LicensingMode']
+    $script:LicenseServers = $decoded['LicenseServers']
+    $script:RemoveRdsh = $decoded['RemoveRdsh']
+    $script:RemoveLicensingRole = $decoded['RemoveLicensingRole']
+    return $null
 }
 
 function Get-ParameterError {
@@ -349,7 +383,8 @@ function Write-ErrorLine {
     Write-Output ('AZRDSFIX error ' + (ConvertTo-Json -InputObject ([ordered]@{ message = $Message }) -Compress))
 }
 
-$parameterError = Get-ParameterError
+$parameterError = Get-DecodeError
+if ($null -eq $parameterError) { $parameterError = Get-ParameterError }
 if ($null -ne $parameterError) {
     Write-ErrorLine -Message $parameterError
     exit 1
