@@ -17,7 +17,24 @@ public sealed class GuestScriptsTests
         request.Kind.Should().Be("probe");
         request.Lines[0].Should().Be(GuestScripts.ProbeHeader);
         request.Parameters.Should().BeEmpty();
-        string.Join('\n', request.Lines).Should().Be(GuestScripts.ReadScript("Get-RdsLicensingState.ps1").Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
+        string.Join('\n', request.Lines).Should().Be(GuestScripts.Compose("Get-RdsLicensingState.ps1"));
+    }
+
+    [Theory]
+    [InlineData("Get-RdsLicensingState.ps1")]
+    [InlineData("Set-RdsLicensing.ps1")]
+    public void Compose_Script_ReplacesTheIncludeLineWithTheSharedHelpersOnce(string name)
+    {
+        var source = GuestScripts.ReadScript(name).Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
+        var helpers = GuestScripts.ReadScript("GuestHelpers.Include.ps1").Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
+
+        var composed = GuestScripts.Compose(name);
+
+        source.Should().Contain("#AZRDSFIX-INCLUDE GuestHelpers.Include.ps1\n");
+        source.Should().NotContain("function Test-IpLiteral", "the helpers live in one file");
+        composed.Should().Be(source.Replace("#AZRDSFIX-INCLUDE GuestHelpers.Include.ps1", helpers, StringComparison.Ordinal));
+        composed.Should().NotContain(GuestScripts.IncludeDirective);
+        composed.Split('\n')[0].Should().StartWith("# AZRDSFIX-SCRIPT ", "the simulator still recognises the script by its first line");
     }
 
     [Fact]

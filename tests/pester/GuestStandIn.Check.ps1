@@ -9,8 +9,9 @@ param([string] $GuestFolder = (Join-Path (Split-Path -Parent (Split-Path -Parent
 
 . (Join-Path $PSScriptRoot 'GuestStandIn.Surface.ps1')
 . (Join-Path $GuestFolder 'Scripts/GuestFixture.TestHelpers.ps1')
-$probe = Join-Path $GuestFolder 'Scripts/Get-RdsLicensingState.ps1'
-$remediate = Join-Path $GuestFolder 'Scripts/Set-RdsLicensing.ps1'
+# The composed scripts (shared helpers included), as the guest receives them.
+$probe = Get-GuestScriptPath -Name 'Get-RdsLicensingState.ps1'
+$remediate = Get-GuestScriptPath -Name 'Set-RdsLicensing.ps1'
 
 function Read-Fixture([string] $Name) {
     return [System.IO.File]::ReadAllText((Join-Path $GuestFolder "Fixtures/$Name.json")) | ConvertFrom-Json -DateKind String

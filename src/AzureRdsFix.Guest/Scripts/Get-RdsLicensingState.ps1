@@ -9,10 +9,9 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
-$RcmKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core'
-$ServersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
-$ComponentKey = 'HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache\RDS-RD-Server'
-$PolicyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
+#AZRDSFIX-INCLUDE GuestHelpers.Include.ps1
+
+$ComponentKey = "$ComponentCacheKey\RDS-RD-Server"
 $EventLogName = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin'
 $MaxText = 100
 $MaxListEntries = 4
@@ -20,32 +19,11 @@ $MaxWarnings = 5
 
 $script:Warnings = New-Object System.Collections.Generic.List[string]
 
-function ConvertTo-SafeText {
-    # Printable ASCII without characters JSON or Windows PowerShell 5.1 would escape: keeps the line short and stable.
-    param([AllowNull()] $Value, [int] $MaxLength = $MaxText)
-    if ($null -eq $Value) { return $null }
-    $text = ([string]$Value) -replace '[\r\n\t]', ' '
-    $text = ($text -replace '[^\x20-\x7E]', '?') -replace '["\\<>&'']', '?'
-    $text = $text.Trim()
-    if ($text.Length -gt $MaxLength) { $text = $text.Substring(0, $MaxLength) }
-    return $text
-}
-
 function Add-ProbeWarning {
     param([string] $Source, [System.Management.Automation.ErrorRecord] $ErrorRecord)
     if ($script:Warnings.Count -ge $MaxWarnings) { return }
     $message = "$Source could not be read: $($ErrorRecord.Exception.Message)"
-    $script:Warnings.Add((ConvertTo-SafeText -Value $message))
-}
-
-function Get-RegistryValue {
-    param([string] $Path, [string] $Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $item = Get-ItemProperty -Path $Path
-    if ($null -eq $item) { return $null }
-    $property = $item.PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    return $property.Value
+    $script:Warnings.Add((ConvertTo-SafeText -Value $message -MaxLength $MaxText))
 }
 
 function Get-RegistryDword {
@@ -62,24 +40,15 @@ function Get-RegistryDword {
 }
 
 function Get-RegistryList {
-    # The raw entries of a MULTI_SZ or a comma-separated REG_SZ: trimmed, empty entries dropped.
+    # Get-RegistryEntries, with a read failure as a warning and no entries.
     param([string] $Path, [string] $Name)
-    $entries = New-Object System.Collections.Generic.List[string]
     try {
-        $value = Get-RegistryValue -Path $Path -Name $Name
+        return , (Get-RegistryEntries -Path $Path -Name $Name)
     }
     catch {
         Add-ProbeWarning -Source "Registry value $Name" -ErrorRecord $_
-        $value = $null
+        return , ([string[]]@())
     }
-    if ($null -eq $value) { return , $entries.ToArray() }
-    foreach ($item in @($value)) {
-        foreach ($part in ([string]$item).Split(',')) {
-            $trimmed = $part.Trim()
-            if ($trimmed.Length -gt 0) { $entries.Add($trimmed) }
-        }
-    }
-    return , $entries.ToArray()
 }
 
 function Select-FirstEntries {
@@ -104,25 +73,16 @@ function Test-ListTruncated {
 function ConvertTo-SafeList {
     param([string[]] $Entries)
     $safe = New-Object System.Collections.Generic.List[string]
-    foreach ($entry in (Select-FirstEntries -Entries $Entries)) { $safe.Add((ConvertTo-SafeText -Value $entry)) }
+    foreach ($entry in (Select-FirstEntries -Entries $Entries)) { $safe.Add((ConvertTo-SafeText -Value $entry -MaxLength $MaxText)) }
     return , $safe.ToArray()
-}
-
-function Test-IpLiteral {
-    param([string] $HostName)
-    $octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
-    if ($HostName -match "\A($octet\.){3}$octet\z") { return $true }
-    if ($HostName -notmatch '\A[0-9A-Fa-f:.]+\z' -or $HostName -notmatch ':') { return $false }
-    $address = $null
-    return [System.Net.IPAddress]::TryParse($HostName, [ref]$address)
 }
 
 function Get-ComputerFacts {
     try {
         $system = Get-CimInstance -ClassName Win32_ComputerSystem
         return [ordered]@{
-            computer = ConvertTo-SafeText -Value $system.Name
-            domain   = [ordered]@{ joined = [bool]$system.PartOfDomain; name = ConvertTo-SafeText -Value $system.Domain }
+            computer = ConvertTo-SafeText -Value $system.Name -MaxLength $MaxText
+            domain   = [ordered]@{ joined = [bool]$system.PartOfDomain; name = ConvertTo-SafeText -Value $system.Domain -MaxLength $MaxText }
         }
     }
     catch {
@@ -135,9 +95,9 @@ function Get-OsFacts {
     try {
         $os = Get-CimInstance -ClassName Win32_OperatingSystem
         return [ordered]@{
-            caption = ConvertTo-SafeText -Value $os.Caption
-            version = ConvertTo-SafeText -Value $os.Version
-            build   = ConvertTo-SafeText -Value $os.BuildNumber
+            caption = ConvertTo-SafeText -Value $os.Caption -MaxLength $MaxText
+            version = ConvertTo-SafeText -Value $os.Version -MaxLength $MaxText
+            build   = ConvertTo-SafeText -Value $os.BuildNumber -MaxLength $MaxText
         }
     }
     catch {
@@ -151,7 +111,7 @@ function Get-FeatureStates {
     try {
         $states = @{}
         foreach ($feature in @(Get-WindowsFeature -Name 'RDS-RD-Server', 'RDS-Licensing')) {
-            if ($null -ne $feature) { $states[[string]$feature.Name] = ConvertTo-SafeText -Value ([string]$feature.InstallState) }
+            if ($null -ne $feature) { $states[[string]$feature.Name] = ConvertTo-SafeText -Value ([string]$feature.InstallState) -MaxLength $MaxText }
         }
         return $states
     }
@@ -163,16 +123,6 @@ function Get-FeatureStates {
     }
     catch {
         Add-ProbeWarning -Source 'Get-WindowsFeature' -ErrorRecord $_
-        return $null
-    }
-}
-
-function Get-TerminalServiceSetting {
-    try {
-        return Get-CimInstance -Namespace 'root\cimv2\TerminalServices' -ClassName Win32_TerminalServiceSetting
-    }
-    catch {
-        Add-ProbeWarning -Source 'Win32_TerminalServiceSetting' -ErrorRecord $_
         return $null
     }
 }
@@ -190,34 +140,6 @@ function Get-LicensingStatus {
         Add-ProbeWarning -Source 'Win32_TerminalServiceSetting' -ErrorRecord $_
     }
     return $status
-}
-
-function Test-LicenseServerReach {
-    param([string] $HostName)
-    $dns = $false
-    if (Test-IpLiteral -HostName $HostName) {
-        $dns = $true
-    }
-    else {
-        try {
-            $answers = @(Resolve-DnsName -Name $HostName -QuickTimeout -ErrorAction Stop)
-            $dns = $answers.Count -gt 0
-        }
-        catch {
-            $dns = $false
-        }
-    }
-    $tcp = $false
-    if ($dns) {
-        try {
-            $test = Test-NetConnection -ComputerName $HostName -Port 135 -WarningAction SilentlyContinue
-            $tcp = [bool]$test.TcpTestSucceeded
-        }
-        catch {
-            $tcp = $false
-        }
-    }
-    return [ordered]@{ host = ConvertTo-SafeText -Value $HostName; dns = $dns; tcp135 = $tcp }
 }
 
 function Get-LicensingEventCounts {
@@ -265,7 +187,9 @@ function Get-RdsLicensingState {
 
     $tsMode = $null
     $status = [ordered]@{ graceDays = $null; lsStatus = $null }
+    $script:SettingError = $null
     $setting = Get-TerminalServiceSetting
+    if ($null -ne $script:SettingError) { Add-ProbeWarning -Source 'Win32_TerminalServiceSetting' -ErrorRecord $script:SettingError }
     if ($null -ne $setting) {
         $tsMode = [int]$setting.TerminalServerMode
         if ($rdshInstalled) { $status = Get-LicensingStatus -Setting $setting }
@@ -274,7 +198,10 @@ function Get-RdsLicensingState {
     $effective = $localServers
     if ($policyServers.Count -gt 0) { $effective = $policyServers }
     $reach = New-Object System.Collections.Generic.List[object]
-    foreach ($server in (Select-FirstEntries -Entries $effective)) { $reach.Add((Test-LicenseServerReach -HostName $server)) }
+    foreach ($server in (Select-FirstEntries -Entries $effective)) {
+        $test = Test-LicenseServerReach -HostName $server
+        $reach.Add([ordered]@{ host = ConvertTo-SafeText -Value $server -MaxLength $MaxText; dns = $test.dns; tcp135 = $test.tcp135 })
+    }
 
     $events = Get-LicensingEventCounts
 
@@ -306,7 +233,6 @@ try {
     exit 0
 }
 catch {
-    $message = ConvertTo-SafeText -Value $_.Exception.Message -MaxLength 300
-    Write-Output ('AZRDSFIX error ' + (ConvertTo-Json -InputObject ([ordered]@{ message = $message }) -Compress))
+    Write-ErrorLine -Message (ConvertTo-SafeText -Value $_.Exception.Message -MaxLength 300)
     exit 1
 }

@@ -27,9 +27,43 @@ function Initialize-GuestStubs {
     }
 }
 
-function Get-GuestScriptPath {
+function Read-ScriptLines {
+    # A script file's lines with '\n' line ends, without the final line break (as GuestScripts.cs reads it).
+    param([string] $Path)
+    $text = ([System.IO.File]::ReadAllText($Path)) -replace "`r`n", "`n"
+    if ($text.EndsWith("`n")) { $text = $text.Substring(0, $text.Length - 1) }
+    return , ($text -split "`n")
+}
+
+function Get-ComposedScriptText {
+    # What the guest receives (GuestScripts.Compose): each '#AZRDSFIX-INCLUDE name' line replaced by that file's text.
     param([string] $Name)
-    return Join-Path $script:ScriptFolder $Name
+    $lines = New-Object System.Collections.Generic.List[string]
+    foreach ($line in (Read-ScriptLines -Path (Join-Path $script:ScriptFolder $Name))) {
+        if ($line.StartsWith('#AZRDSFIX-INCLUDE ')) {
+            foreach ($included in (Read-ScriptLines -Path (Join-Path $script:ScriptFolder $line.Substring(18).Trim()))) { $lines.Add($included) }
+        }
+        else {
+            $lines.Add($line)
+        }
+    }
+    return ($lines -join "`n")
+}
+
+function Get-GuestScriptPath {
+    # The composed script, written once per process to a temporary folder: tests run what the guest receives. .NET
+    # calls, not cmdlets, so that the mocks of Test-Path/New-Item never see (or count) them.
+    param([string] $Name)
+    if ($null -eq (Get-Variable -Name AzrdsfixComposedFolder -Scope Global -ErrorAction Ignore)) {
+        $global:AzrdsfixComposedFolder = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'azrdsfix-composed-' + [System.Guid]::NewGuid().ToString('n'))
+    }
+    $folder = $global:AzrdsfixComposedFolder
+    $null = [System.IO.Directory]::CreateDirectory($folder)
+    $path = [System.IO.Path]::Combine($folder, $Name)
+    if (-not [System.IO.File]::Exists($path)) {
+        [System.IO.File]::WriteAllText($path, (Get-ComposedScriptText -Name $Name) + "`r`n", [System.Text.UTF8Encoding]::new($false))
+    }
+    return $path
 }
 
 function Read-FixtureFile {
