@@ -86,7 +86,11 @@ public static class GuestOutput
                 && document.RootElement.TryGetProperty("message", out var message)
                 && message.ValueKind == JsonValueKind.String)
             {
-                return message.GetString() ?? string.Empty;
+                // The message may be localized; the id (FullyQualifiedErrorId, HResult) is not, so it goes beside it.
+                var text = message.GetString() ?? string.Empty;
+                return document.RootElement.TryGetProperty("errorId", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } idText
+                    ? $"{text} [{idText}]"
+                    : text;
             }
         }
         catch (JsonException)

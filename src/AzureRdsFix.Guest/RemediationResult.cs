@@ -20,7 +20,18 @@ public sealed record RemediationResult
 
     /// <summary>Wmi, Registry, or null when no mode/server value was written.</summary>
     [JsonPropertyName("method")] public string? Method { get; init; }
+
+    /// <summary>
+    /// A failure after some changes may already have been written (role removal comes last): <see cref="Changes"/> still
+    /// records what was written. Null when the run completed.
+    /// </summary>
+    [JsonPropertyName("error")] public GuestError? Error { get; init; }
 }
+
+/// <summary>A guest-side error: the (possibly localized) message and a locale-independent id (FullyQualifiedErrorId and HResult).</summary>
+public sealed record GuestError(
+    [property: JsonPropertyName("message")] string? Message,
+    [property: JsonPropertyName("errorId")] string? ErrorId);
 
 /// <summary>One setting the run was asked about. Before/after are strings (DWORD as decimal, lists comma-joined); null = absent.</summary>
 public sealed record RemediationChange(

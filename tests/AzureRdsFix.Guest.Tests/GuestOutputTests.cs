@@ -148,6 +148,29 @@ public sealed class GuestOutputTests
     }
 
     [Fact]
+    public void Parse_ErrorLineWithId_ShowsTheLocaleIndependentIdBesideTheMessage()
+    {
+        var stdout = "AZRDSFIX error {\"message\":\"Zugriff verweigert\",\"errorId\":\"UnauthorizedAccess 0x80070005\"}\n";
+
+        var output = GuestOutput.Parse<RemediationResult>(Run(stdout), "remediate");
+
+        output.Error.Should().Be("The remediation script failed in the guest: Zugriff verweigert [UnauthorizedAccess 0x80070005]");
+    }
+
+    [Fact]
+    public void Parse_RemediateLineWithError_KeepsTheChangesWritten()
+    {
+        var stdout = "AZRDSFIX remediate {\"schema\":1,\"operation\":\"Apply\",\"status\":\"Applied\",\"blocked\":null,\"unreachable\":[],"
+            + "\"changes\":[{\"setting\":\"LicensingMode\",\"before\":\"5\",\"after\":\"4\",\"changed\":true},{\"setting\":\"RDS-Licensing\",\"before\":\"Installed\",\"after\":\"Installed\",\"changed\":false}],"
+            + "\"restartNeeded\":true,\"method\":\"Wmi\",\"error\":{\"message\":\"The request failed.\",\"errorId\":\"ServerManager 0x80070005\"}}\n";
+
+        var output = GuestOutput.Parse<RemediationResult>(Run(stdout), "remediate");
+
+        output.Value!.Error.Should().Be(new GuestError("The request failed.", "ServerManager 0x80070005"));
+        output.Value.Changes.Should().Contain(new RemediationChange("LicensingMode", "5", "4", true));
+    }
+
+    [Fact]
     public void Parse_ErrorLine_SurfacesTheScriptsOwnMessage()
     {
         var stdout = "AZRDSFIX error {\"message\":\"Parameter LicensingMode must be 2, 4 or empty for Apply.\"}\n";

@@ -139,7 +139,7 @@ public sealed class GuestContractTests
 
         var output = GuestScriptRunner.Run(guest, [RemediationEmulator.Header], [KeyValuePair.Create("Operation", "Apply"), KeyValuePair.Create("LicensingMode", ParameterHex.Encode("4"))], new OutputFaults(false, false));
 
-        output.StdOut.Should().Be("AZRDSFIX error {\"message\":\"Parameter Operation must be hex-encoded UTF-8 (two hex digits per byte, 2048 digits at most).\"}\n");
+        output.StdOut.Should().Be("AZRDSFIX error {\"message\":\"Parameter Operation must be hex-encoded UTF-8 (two hex digits per byte, 2048 digits at most).\",\"errorId\":\"InvalidParameter\"}\n");
     }
 
     [Fact]

@@ -167,6 +167,14 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
             return Report(vm, VmOutcome.NeedsAttention, reason, diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot };
         }
 
+        if (remediation.Error is { } guestError)
+        {
+            // The guest failed after writing some changes (role removal comes last): report them with the error, so that
+            // the journal keeps them for rollback, and stop before a restart or a verify that would hide the failure.
+            var written = string.Join(", ", changes.Where(c => c.Before != c.After).Select(c => $"{c.Setting} {c.Before ?? "(none)"} -> {c.After ?? "(none)"}"));
+            return Report(vm, VmOutcome.Failed, $"The remediation failed in the guest after changing {(written.Length > 0 ? written : "nothing")}: {guestError.Message} [{guestError.ErrorId}]", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot, Changes = changes };
+        }
+
         var restarted = false;
         if (remediation.RestartNeeded && fix.Restart == RestartPolicy.Auto)
         {

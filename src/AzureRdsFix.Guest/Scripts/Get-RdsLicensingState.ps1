@@ -273,6 +273,6 @@ try {
     exit 0
 }
 catch {
-    Write-ErrorLine -Message (ConvertTo-SafeText -Value $_.Exception.Message -MaxLength 300)
+    Write-ErrorLine -Message (ConvertTo-SafeText -Value $_.Exception.Message -MaxLength 300) -ErrorId (Get-ErrorId -ErrorRecord $_)
     exit 1
 }

@@ -95,9 +95,29 @@ function Test-LicenseServerReach {
     return [ordered]@{ dns = $dns; tcp135 = $tcp }
 }
 
+function Get-ErrorId {
+    # A locale-independent id beside the (localized) message: the FullyQualifiedErrorId and the exception's HResult.
+    param([System.Management.Automation.ErrorRecord] $ErrorRecord)
+    if ($null -eq $ErrorRecord) { return $null }
+    $id = [string]$ErrorRecord.FullyQualifiedErrorId
+    # A thrown string's id is its own text: use the exception type instead, which no locale changes.
+    if ($id -eq $ErrorRecord.Exception.Message -or $id -eq '') { $id = $ErrorRecord.Exception.GetType().FullName }
+    $hresult = '0x{0:X8}' -f $ErrorRecord.Exception.HResult
+    return ConvertTo-SafeText -Value ('{0} {1}' -f $id, $hresult) -MaxLength 150
+}
+
+function New-Failure {
+    # {message, errorId} for the result line; the id from the error record when there is one.
+    param([string] $Message, [System.Management.Automation.ErrorRecord] $ErrorRecord = $null, [string] $ErrorId = $null)
+    if ($null -ne $ErrorRecord) { $ErrorId = Get-ErrorId -ErrorRecord $ErrorRecord }
+    return [ordered]@{ message = (ConvertTo-SafeText -Value $Message -MaxLength 300 -Ellipsis); errorId = (ConvertTo-SafeText -Value $ErrorId -MaxLength 150) }
+}
+
 function Write-ErrorLine {
-    # The one line an unexpected failure prints: AZRDSFIX error {"message":"..."}.
-    param([string] $Message)
-    Write-Output ('AZRDSFIX error ' + (ConvertTo-Json -InputObject ([ordered]@{ message = $Message }) -Compress))
+    # The one line an unexpected failure prints: AZRDSFIX error {"message":"...","errorId":"..."}.
+    param([string] $Message, [AllowNull()] [string] $ErrorId = $null)
+    $id = $null
+    if (-not [string]::IsNullOrEmpty($ErrorId)) { $id = $ErrorId }
+    Write-Output ('AZRDSFIX error ' + (ConvertTo-Json -InputObject ([ordered]@{ message = $Message; errorId = $id }) -Compress))
 }
 # --- end of shared helpers ---------------------------------------------------------------------------------------

@@ -118,6 +118,63 @@ Describe 'Set-RdsLicensing' {
         }
     }
 
+    Context 'role removal' {
+        It 'keeps the mode/server changes already written when Uninstall-WindowsFeature throws, with the error and its id' {
+            $guest = New-FakeGuest -FixtureName 'licensing-role-unused'
+            Register-GuestMocks -Guest $guest
+            Mock Uninstall-WindowsFeature {
+                $exception = [System.UnauthorizedAccessException]::new('Zugriff verweigert')
+                throw [System.Management.Automation.ErrorRecord]::new($exception, 'ServerManagerAccessDenied,Microsoft.Windows.ServerManager.Commands.RemoveWindowsFeatureCommand', 'PermissionDenied', $null)
+            }
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicensingMode = '4'; RemoveLicensingRole = 'true' }
+            $run.Lines.Count | Should -Be 1
+            $run.ExitCode | Should -Be 0
+            $result = (Split-OutputLine -Line $run.Lines[0]).Value
+            $result.status | Should -Be 'Applied'
+            $result.changes[0].setting | Should -Be 'LicensingMode'
+            $result.changes[0].changed | Should -BeTrue
+            $result.changes[1].setting | Should -Be 'RDS-Licensing'
+            $result.changes[1].after | Should -Be 'Installed'
+            $result.error.message | Should -Be 'Zugriff verweigert'
+            $result.error.errorId | Should -Be ('ServerManagerAccessDenied,Microsoft.Windows.ServerManager.Commands.RemoveWindowsFeatureCommand 0x{0:X8}' -f [System.UnauthorizedAccessException]::new('x').HResult)
+            $result.restartNeeded | Should -BeTrue
+        }
+
+        It 'reports a failure when Get-WindowsFeature fails after the uninstall, keeping the changes' {
+            $guest = New-FakeGuest -FixtureName 'licensing-role-unused'
+            Register-GuestMocks -Guest $guest
+            $global:AzrdsfixFeatureCalls = 0
+            Mock Get-WindowsFeature { $global:AzrdsfixFeatureCalls++; if ($global:AzrdsfixFeatureCalls -gt 1) { throw 'servicing stack busy' }; [pscustomobject]@{ Name = 'RDS-Licensing'; InstallState = 'Installed' } }
+            $result = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; RemoveLicensingRole = 'true' }).Lines[0]).Value
+            $result.error.message | Should -Be 'servicing stack busy'
+            $result.changes[0].before | Should -Be 'Installed'
+        }
+
+        It 'takes success and restart from the uninstall result (<Case>)' -ForEach @(
+            @{ Case = 'failed'; Success = $false; Restart = 'No'; ExpectError = $true; ExpectRestart = $false }
+            @{ Case = 'no restart'; Success = $true; Restart = 'No'; ExpectError = $false; ExpectRestart = $false }
+            @{ Case = 'maybe restart'; Success = $true; Restart = 'Maybe'; ExpectError = $false; ExpectRestart = $true }
+        ) {
+            $guest = New-FakeGuest -FixtureName 'licensing-role-unused'
+            Register-GuestMocks -Guest $guest
+            $answer = [pscustomobject]@{ Success = $Success; RestartNeeded = $Restart; ExitCode = 'Failed' }
+            Mock Uninstall-WindowsFeature { $global:AzrdsfixFakeGuest.Features['RDS-Licensing'] = 'Available'; $answer }
+            $result = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; RemoveLicensingRole = 'true' }).Lines[0]).Value
+            ($null -ne $result.error) | Should -Be $ExpectError
+            $result.restartNeeded | Should -Be $ExpectRestart
+        }
+
+        It 'still needs a restart when the role is already UninstallPending' {
+            $guest = New-FakeGuest -FixtureName 'licensing-role-unused'
+            $guest.Features['RDS-Licensing'] = 'UninstallPending'
+            Register-GuestMocks -Guest $guest
+            $result = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; RemoveLicensingRole = 'true' }).Lines[0]).Value
+            Should -Invoke Uninstall-WindowsFeature -Times 0 -Exactly
+            $result.status | Should -Be 'NoChange'
+            $result.restartNeeded | Should -BeTrue
+        }
+    }
+
     Context 'write paths' {
         It 'falls back to the registry when ChangeMode does not take effect' {
             $guest = New-FakeGuest -FixtureName 'locked-out'
@@ -151,7 +208,9 @@ Describe 'Set-RdsLicensing' {
             $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicensingMode = '4' }
             $run.Lines.Count | Should -Be 1
             $run.ExitCode | Should -Be 1
-            (Split-OutputLine -Line $run.Lines[0]).Value.message | Should -Be 'Requested registry access is not allowed.'
+            $line = (Split-OutputLine -Line $run.Lines[0]).Value
+            $line.message | Should -Be 'Requested registry access is not allowed.'
+            $line.errorId | Should -Match '\A\S+ 0x[0-9A-F]{8}\z'
         }
     }
 

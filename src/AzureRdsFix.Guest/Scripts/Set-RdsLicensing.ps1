@@ -202,12 +202,17 @@ function New-Change {
 }
 
 function New-Result {
-    param([string] $Status, [AllowNull()] $Blocked, [string[]] $Unreachable, [object[]] $Changes, [AllowNull()] $Method)
-    $restart = $false
-    foreach ($change in $Changes) { if ($change.changed) { $restart = $true } }
+    param([string] $Status, [AllowNull()] $Blocked, [string[]] $Unreachable, [object[]] $Changes, [AllowNull()] $Method,
+        [bool] $RoleRestart = $false, [AllowNull()] $Failure = $null)
+    $restart = $RoleRestart
+    $anyChange = $false
+    foreach ($change in $Changes) {
+        if ($change.changed) { $anyChange = $true }
+        if ($change.changed -and $change.setting -notlike 'RDS-*') { $restart = $true }
+    }
     if ($Status -ne 'Blocked') {
         $Status = 'NoChange'
-        if ($restart) { $Status = 'Applied' }
+        if ($anyChange) { $Status = 'Applied' }
     }
     return [ordered]@{
         schema        = 1
@@ -218,6 +223,7 @@ function New-Result {
         changes       = [object[]]$Changes
         restartNeeded = $restart
         method        = $Method
+        error         = $Failure
     }
 }
 
@@ -288,11 +294,31 @@ function Invoke-RdsLicensingChange {
         $changes.Add((New-Change -Setting 'SpecifiedLicenseServers' -Before $serversBefore -After (Get-ServersText)))
     }
 
+    # Role removal comes last, and a failure there must not lose the record of what was already written: the one result
+    # line then carries the changes so far and the error. Success and restart come from Uninstall-WindowsFeature's own
+    # result (Success, RestartNeeded: Yes/No/Maybe), and a role left UninstallPending still needs a restart.
+    $roleRestart = $false
+    $failure = $null
     foreach ($role in $roles) {
-        if ($roleBefore[$role] -eq 'Installed') {
-            $null = Uninstall-WindowsFeature -Name $role
+        $after = $roleBefore[$role]
+        try {
+            if ($roleBefore[$role] -eq 'Installed') {
+                $removal = Uninstall-WindowsFeature -Name $role
+                if ($null -eq $removal -or -not [bool]$removal.Success) {
+                    $code = $null
+                    if ($null -ne $removal -and $null -ne $removal.PSObject.Properties['ExitCode']) { $code = [string]$removal.ExitCode }
+                    $failure = New-Failure -Message "Uninstall-WindowsFeature $role did not succeed." -ErrorId "UninstallNotSucceeded,ExitCode=$code"
+                }
+                if ($null -ne $removal -and $null -ne $removal.PSObject.Properties['RestartNeeded'] -and [string]$removal.RestartNeeded -ne 'No') { $roleRestart = $true }
+            }
+            $after = Get-FeatureState -Name $role
         }
-        $changes.Add((New-Change -Setting $role -Before $roleBefore[$role] -After (Get-FeatureState -Name $role)))
+        catch {
+            $failure = New-Failure -Message $_.Exception.Message -ErrorRecord $_
+        }
+        if ($after -eq 'UninstallPending') { $roleRestart = $true }
+        $changes.Add((New-Change -Setting $role -Before $roleBefore[$role] -After $after))
+        if ($null -ne $failure) { break }
     }
 
     $method = $null
@@ -300,13 +326,13 @@ function Invoke-RdsLicensingChange {
         $method = 'Wmi'
         if ($methods.Contains('Registry')) { $method = 'Registry' }
     }
-    return New-Result -Status '' -Blocked $null -Unreachable @() -Changes $changes.ToArray() -Method $method
+    return New-Result -Status '' -Blocked $null -Unreachable @() -Changes $changes.ToArray() -Method $method -RoleRestart $roleRestart -Failure $failure
 }
 
 $parameterError = Get-DecodeError
 if ($null -eq $parameterError) { $parameterError = Get-ParameterError }
 if ($null -ne $parameterError) {
-    Write-ErrorLine -Message $parameterError
+    Write-ErrorLine -Message $parameterError -ErrorId 'InvalidParameter'
     exit 1
 }
 if ($Operation -eq 'Apply') { $Operation = 'Apply' } else { $Operation = 'Restore' }
@@ -317,6 +343,6 @@ try {
     exit 0
 }
 catch {
-    Write-ErrorLine -Message (ConvertTo-SafeText -Value $_.Exception.Message -MaxLength 300 -Ellipsis)
+    Write-ErrorLine -Message (ConvertTo-SafeText -Value $_.Exception.Message -MaxLength 300 -Ellipsis) -ErrorId (Get-ErrorId -ErrorRecord $_)
     exit 1
 }

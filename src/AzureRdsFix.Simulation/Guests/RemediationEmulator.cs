@@ -21,7 +21,7 @@ public static class RemediationEmulator
         var request = RemediationParameters.Bind(parameters);
         if (request.Error() is { } error)
         {
-            return "AZRDSFIX error " + new JsonObject { ["message"] = error }.ToJsonString(GuestJson.Compact);
+            return "AZRDSFIX error " + new JsonObject { ["message"] = error, ["errorId"] = "InvalidParameter" }.ToJsonString(GuestJson.Compact);
         }
 
         return "AZRDSFIX remediate " + Apply(guest, request).ToJsonString(GuestJson.Compact);
@@ -113,18 +113,22 @@ public static class RemediationEmulator
         }
 
         guest.LicensingChangedSinceRestart |= methods.Count > 0;
+        var roleRestart = false;
         foreach (var role in roles)
         {
             if (string.Equals(roleBefore[role], "Installed", StringComparison.OrdinalIgnoreCase))
             {
+                // The contract's Uninstall-WindowsFeature answers Success true, RestartNeeded Yes.
                 Uninstall(guest, role);
+                roleRestart = true;
             }
 
+            roleRestart |= string.Equals(guest.Feature(role), "UninstallPending", StringComparison.OrdinalIgnoreCase);
             changes.Add(Change(role, roleBefore[role], guest.Feature(role)));
         }
 
         var method = methods.Count == 0 ? null : methods.Contains(Registry) ? Registry : Wmi;
-        return Result(operation, status: null, blocked: null, [], changes, method);
+        return Result(operation, status: null, blocked: null, [], changes, method, roleRestart);
     }
 
     /// <summary>
@@ -174,19 +178,22 @@ public static class RemediationEmulator
         ["changed"] = !((before is null && after is null) || (before is not null && after is not null && string.Equals(before, after, StringComparison.OrdinalIgnoreCase))),
     };
 
-    private static JsonObject Result(string operation, string? status, string? blocked, List<string> unreachable, List<JsonObject> changes, string? method)
+    private static JsonObject Result(string operation, string? status, string? blocked, List<string> unreachable, List<JsonObject> changes, string? method, bool roleRestart = false)
     {
-        var restart = changes.Any(c => c["changed"]!.GetValue<bool>());
+        // Mode/server changes need a restart; a role removal needs one when Uninstall-WindowsFeature says so (here: always).
+        var anyChange = changes.Any(c => c["changed"]!.GetValue<bool>());
+        var restart = roleRestart || changes.Any(c => c["changed"]!.GetValue<bool>() && !c["setting"]!.GetValue<string>().StartsWith("RDS-", StringComparison.Ordinal));
         return new JsonObject
         {
             ["schema"] = 1,
             ["operation"] = operation,
-            ["status"] = status ?? (restart ? "Applied" : "NoChange"),
+            ["status"] = status ?? (anyChange ? "Applied" : "NoChange"),
             ["blocked"] = blocked,
             ["unreachable"] = new JsonArray([.. unreachable.Select(host => (JsonNode?)JsonValue.Create(host))]),
             ["changes"] = new JsonArray([.. changes]),
             ["restartNeeded"] = restart,
             ["method"] = method,
+            ["error"] = null,
         };
     }
 }
