@@ -33,12 +33,26 @@ public sealed record GuestError(
     [property: JsonPropertyName("message")] string? Message,
     [property: JsonPropertyName("errorId")] string? ErrorId);
 
-/// <summary>One setting the run was asked about. Before/after are strings (DWORD as decimal, lists comma-joined); null = absent.</summary>
+/// <summary>
+/// One setting the run was asked about. Before/after are strings (DWORD as decimal, lists comma-joined); null = absent.
+/// When the run refused to change a value it could not put back (<see cref="RemediationBlock.NotRestorable"/>),
+/// <see cref="BeforeType"/> and <see cref="BeforeRaw"/> (hex of UTF-8, MULTI_SZ entries joined by a line feed) keep it
+/// as it really is, for the journal.
+/// </summary>
 public sealed record RemediationChange(
     [property: JsonPropertyName("setting")] string Setting,
     [property: JsonPropertyName("before")] string? Before,
     [property: JsonPropertyName("after")] string? After,
-    [property: JsonPropertyName("changed")] bool Changed);
+    [property: JsonPropertyName("changed")] bool Changed)
+{
+    [JsonPropertyName("beforeType")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BeforeType { get; init; }
+
+    [JsonPropertyName("beforeRaw")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BeforeRaw { get; init; }
+}
 
 public static class RemediationStatus
 {
@@ -51,6 +65,9 @@ public static class RemediationBlock
 {
     public const string GroupPolicy = "GroupPolicy";
     public const string Unreachable = "Unreachable";
+
+    /// <summary>A current value a rollback could not put back exactly (type, characters, entry count): left unchanged.</summary>
+    public const string NotRestorable = "NotRestorable";
 }
 
 public static class RemediationSettings

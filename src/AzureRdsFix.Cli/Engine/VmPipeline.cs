@@ -161,9 +161,12 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         var changes = remediation.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray();
         if (remediation.Status == RemediationStatus.Blocked)
         {
-            var reason = remediation.Blocked == RemediationBlock.GroupPolicy
-                ? $"Group Policy sets {PolicyValues(facts)}, so nothing was changed locally: fix it in Group Policy."
-                : $"The guest cannot reach {string.Join(", ", remediation.Unreachable)} on TCP 135, so it was not configured; nothing was changed.";
+            var reason = remediation.Blocked switch
+            {
+                RemediationBlock.GroupPolicy => $"Group Policy sets {PolicyValues(facts)}, so nothing was changed locally: fix it in Group Policy.",
+                RemediationBlock.NotRestorable => $"The current {string.Join(" and ", remediation.Changes.Where(c => c.BeforeType is not null).Select(c => $"{c.Setting} ({c.BeforeType})"))} could not be put back by a rollback exactly as it is, so nothing was changed; the raw value is in the journal.",
+                _ => $"The guest cannot reach {string.Join(", ", remediation.Unreachable)} on TCP 135, so it was not configured; nothing was changed.",
+            };
             return Report(vm, VmOutcome.NeedsAttention, reason, diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot };
         }
 

@@ -159,7 +159,12 @@ function Register-GuestMocks {
             throw [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$key' because it does not exist.")
         }
         $item = [ordered]@{}
-        foreach ($entry in $global:AzrdsfixFakeGuest.Registry[$key].GetEnumerator()) { $item[$entry.Key] = $entry.Value.value }
+        foreach ($entry in $global:AzrdsfixFakeGuest.Registry[$key].GetEnumerator()) {
+            # As Windows PowerShell reads them back: a DWORD is an Int32 (signed), a MULTI_SZ a String[].
+            $data = $entry.Value.value
+            if ($entry.Value.type -eq 'DWord') { $data = [System.BitConverter]::ToInt32([System.BitConverter]::GetBytes([uint32]([int64]$data -band 0xFFFFFFFF)), 0) }
+            $item[$entry.Key] = $data
+        }
         [pscustomobject]$item
     }
     Mock New-Item {

@@ -37,7 +37,8 @@ function Get-RegistryValue {
     if ($null -eq $item) { return $null }
     $property = $item.PSObject.Properties[$Name]
     if ($null -eq $property) { return $null }
-    return $property.Value
+    # The comma keeps a one-entry MULTI_SZ a String[]: a plain return would unroll it to a String.
+    return , $property.Value
 }
 
 function Get-RegistryEntries {

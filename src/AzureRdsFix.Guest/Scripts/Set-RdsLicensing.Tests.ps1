@@ -225,13 +225,51 @@ Describe 'Set-RdsLicensing' {
             Register-GuestMocks -Guest $guest
             $line = (Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicensingMode = '4'; LicenseServers = $requested; RemoveRdsh = 'false' }).Lines[0]
             $result = (Split-OutputLine -Line $line).Value
-            $result.blocked | Should -Be 'Unreachable'
-            $result.unreachable.Count | Should -Be 4
+            # 20 entries of '<yyy...' cannot be put back by a rollback: refused, reported raw (hex, cut) with its type.
+            $result.blocked | Should -Be 'NotRestorable'
             $result.changes[1].before.Length | Should -Be 512
             $result.changes[1].before | Should -BeLike '?yyy*...'
+            $result.changes[1].beforeType | Should -Be 'MultiString'
+            $result.changes[1].beforeRaw.Length | Should -Be 512
             $bytes = [System.Text.Encoding]::UTF8.GetByteCount($line)
-            Write-Host "    worst-case remediate line: $bytes bytes"
+            Write-Host "    worst-case remediate line (not restorable): $bytes bytes"
             $bytes | Should -BeLessThan 3500
+        }
+
+        It 'stays under 3,500 bytes with four unreachable servers and a 512-character before-value' {
+            $guest = New-FakeGuest -FixtureName 'server-unreachable'
+            $long = @(0..3 | ForEach-Object { ('h{0}' -f $_) + ('.' + ('x' * 61)) * 2 })
+            $before = @(0..3 | ForEach-Object { ('b{0}' -f $_) + ('.' + ('y' * 61)) * 2 })
+            $guest.Registry['HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers']['SpecifiedLicenseServers'].value = [string[]]$before
+            $guest.Dns = @()
+            Register-GuestMocks -Guest $guest
+            $line = (Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicensingMode = '4'; LicenseServers = ($long -join ','); RemoveRdsh = 'true'; RemoveLicensingRole = 'true' }).Lines[0]
+            $result = (Split-OutputLine -Line $line).Value
+            $result.blocked | Should -Be 'Unreachable'
+            $result.unreachable.Count | Should -Be 4
+            $bytes = [System.Text.Encoding]::UTF8.GetByteCount($line)
+            Write-Host "    worst-case remediate line (unreachable): $bytes bytes"
+            $bytes | Should -BeLessThan 3500
+        }
+
+        It 'refuses to change a before-value it could not put back (<Why>)' -ForEach @(
+            @{ Why = 'REG_SZ instead of MULTI_SZ'; Type = 'String'; Value = 'ls01.contoso.com' }
+            @{ Why = 'a name with an underscore'; Type = 'MultiString'; Value = [string[]]@('ls_01.contoso.com') }
+            @{ Why = 'more than 4 entries'; Type = 'MultiString'; Value = [string[]]@('a1', 'a2', 'a3', 'a4', 'a5') }
+            @{ Why = 'a trailing dot'; Type = 'MultiString'; Value = [string[]]@('ls01.contoso.com.') }
+            @{ Why = 'non-ASCII'; Type = 'MultiString'; Value = [string[]]@(('ls' + [char]0x00E9 + '.contoso.com')) }
+        ) {
+            $guest = New-FakeGuest -FixtureName 'healthy'
+            Set-FakeRegistryValue -Guest $guest -Path 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers' -Name 'SpecifiedLicenseServers' -Type $Type -Value $Value
+            Register-GuestMocks -Guest $guest
+            $result = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicenseServers = 'ls02.contoso.com' }).Lines[0]).Value
+            $result.status | Should -Be 'Blocked'
+            $result.blocked | Should -Be 'NotRestorable'
+            $result.changes[0].beforeType | Should -Be $Type
+            $raw = @($Value) -join "`n"
+            $result.changes[0].beforeRaw | Should -Be (ConvertTo-HexParameter -Value $raw)
+            Should -Invoke New-ItemProperty -Times 0 -Exactly
+            Should -Invoke Invoke-CimMethod -Times 0 -Exactly
         }
     }
 }

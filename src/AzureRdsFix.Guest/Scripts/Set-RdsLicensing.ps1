@@ -126,6 +126,55 @@ function Get-ServersText {
     return $entries -join ','
 }
 
+function Get-RawValue {
+    # The value with its registry type as Windows PowerShell reads it back (String, MultiString, DWord, QWord, Binary).
+    param([string] $Path, [string] $Name)
+    $value = Get-RegistryValue -Path $Path -Name $Name
+    if ($null -eq $value) { return $null }
+    $type = 'String'
+    if ($value -is [byte[]]) { $type = 'Binary' }
+    elseif ($value -is [array]) { $type = 'MultiString' }
+    elseif ($value -is [int]) { $type = 'DWord' }
+    elseif ($value -is [long]) { $type = 'QWord' }
+    return [pscustomobject]@{ Type = $type; Value = $value }
+}
+
+function Test-ModeRestorable {
+    # Restore writes LicensingMode as a DWORD 0-6 (or removes it): only such a value (or none) can be put back exactly.
+    $raw = Get-RawValue -Path $RcmKey -Name 'LicensingMode'
+    if ($null -eq $raw) { return $true }
+    return ($raw.Type -eq 'DWord') -and ([int]$raw.Value -ge 0) -and ([int]$raw.Value -le 6)
+}
+
+function Test-ServersRestorable {
+    # Restore writes SpecifiedLicenseServers as a MULTI_SZ of 1-4 valid hosts (or removes it): anything else (a REG_SZ,
+    # names with '_', a trailing dot, non-ASCII, more than 4 entries, padded or empty entries) could not be put back.
+    $raw = Get-RawValue -Path $ServersKey -Name 'SpecifiedLicenseServers'
+    if ($null -eq $raw) { return $true }
+    if ($raw.Type -ne 'MultiString') { return $false }
+    $entries = @($raw.Value)
+    if ($entries.Count -eq 0) { return $true }
+    foreach ($entry in $entries) {
+        if ([string]::IsNullOrEmpty([string]$entry) -or ([string]$entry) -cne ([string]$entry).Trim()) { return $false }
+    }
+    return Test-ServerList -Value ($entries -join ',')
+}
+
+function Add-RawBefore {
+    # For a value the run refused to change: its registry type and its raw text as hex of UTF-8 (MULTI_SZ entries
+    # joined by a line feed, 512 hex digits at most), so the journal keeps what sanitizing would have lost.
+    param($Change, [string[]] $Raw, [string] $Path, [string] $Name)
+    if ($Raw -notcontains $Change.setting) { return $Change }
+    $value = Get-RawValue -Path $Path -Name $Name
+    $text = ''
+    if ($value.Type -eq 'MultiString') { $text = @($value.Value) -join "`n" } else { $text = [string]$value.Value }
+    $hex = (([System.Text.Encoding]::UTF8.GetBytes($text) | ForEach-Object { $_.ToString('x2') }) -join '')
+    if ($hex.Length -gt 512) { $hex = $hex.Substring(0, 512) }
+    $Change['beforeType'] = $value.Type
+    $Change['beforeRaw'] = $hex
+    return $Change
+}
+
 function Test-GroupPolicyManaged {
     $mode = Get-RegistryValue -Path $PolicyKey -Name 'LicensingMode'
     $servers = Get-RegistryEntries -Path $PolicyKey -Name 'LicenseServers'
@@ -244,8 +293,16 @@ function Invoke-RdsLicensingChange {
 
     $blocked = $null
     $unreachable = New-Object System.Collections.Generic.List[string]
+    $notRestorable = New-Object System.Collections.Generic.List[string]
+    if ($isApply -and $askMode -and $modeBefore -cne $LicensingMode -and -not (Test-ModeRestorable)) { $notRestorable.Add('LicensingMode') }
+    if ($isApply -and $askServers -and $serversBefore -ne $LicenseServers -and -not (Test-ServersRestorable)) { $notRestorable.Add('SpecifiedLicenseServers') }
     if (($askMode -or $askServers) -and (Test-GroupPolicyManaged)) {
         $blocked = 'GroupPolicy'
+    }
+    elseif ($notRestorable.Count -gt 0) {
+        # A value a Restore could not put back exactly (wrong type, names with '_', more than 4 entries, a trailing dot,
+        # non-ASCII...) is not changed: the result carries it raw, with its type, for the journal.
+        $blocked = 'NotRestorable'
     }
     elseif ($isApply -and $askServers) {
         foreach ($server in $LicenseServers.Split(',')) {
@@ -256,8 +313,8 @@ function Invoke-RdsLicensingChange {
     }
     if ($null -ne $blocked) {
         $unchanged = New-Object System.Collections.Generic.List[object]
-        if ($askMode) { $unchanged.Add((New-Change -Setting 'LicensingMode' -Before $modeBefore -After $modeBefore)) }
-        if ($askServers) { $unchanged.Add((New-Change -Setting 'SpecifiedLicenseServers' -Before $serversBefore -After $serversBefore)) }
+        if ($askMode) { $unchanged.Add((Add-RawBefore -Change (New-Change -Setting 'LicensingMode' -Before $modeBefore -After $modeBefore) -Raw $notRestorable -Path $RcmKey -Name 'LicensingMode')) }
+        if ($askServers) { $unchanged.Add((Add-RawBefore -Change (New-Change -Setting 'SpecifiedLicenseServers' -Before $serversBefore -After $serversBefore) -Raw $notRestorable -Path $ServersKey -Name 'SpecifiedLicenseServers')) }
         foreach ($role in $roles) { $unchanged.Add((New-Change -Setting $role -Before $roleBefore[$role] -After $roleBefore[$role])) }
         return New-Result -Status 'Blocked' -Blocked $blocked -Unreachable $unreachable.ToArray() -Changes $unchanged.ToArray() -Method $null
     }

@@ -47,9 +47,24 @@ public static class RemediationEmulator
 
         string? blocked = null;
         var unreachable = new List<string>();
+        var notRestorable = new List<string>();
+        if (request.IsApply && request.AsksMode && !string.Equals(modeBefore, request.LicensingMode, StringComparison.Ordinal) && !ModeRestorable(guest))
+        {
+            notRestorable.Add("LicensingMode");
+        }
+
+        if (request.IsApply && request.AsksServers && !string.Equals(serversBefore, request.LicenseServers, StringComparison.OrdinalIgnoreCase) && !ServersRestorable(guest))
+        {
+            notRestorable.Add("SpecifiedLicenseServers");
+        }
+
         if ((request.AsksMode || request.AsksServers) && PolicyManaged(guest))
         {
             blocked = "GroupPolicy";
+        }
+        else if (notRestorable.Count > 0)
+        {
+            blocked = "NotRestorable";
         }
         else if (request.IsApply && request.AsksServers)
         {
@@ -62,12 +77,12 @@ public static class RemediationEmulator
             var unchanged = new List<JsonObject>();
             if (request.AsksMode)
             {
-                unchanged.Add(Change("LicensingMode", modeBefore, modeBefore));
+                unchanged.Add(WithRaw(Change("LicensingMode", modeBefore, modeBefore), notRestorable, guest.Registry.Get(GuestPaths.LicensingCore, GuestPaths.LicensingModeValue)));
             }
 
             if (request.AsksServers)
             {
-                unchanged.Add(Change("SpecifiedLicenseServers", serversBefore, serversBefore));
+                unchanged.Add(WithRaw(Change("SpecifiedLicenseServers", serversBefore, serversBefore), notRestorable, guest.Registry.Get(GuestPaths.LicenseServers, GuestPaths.SpecifiedLicenseServersValue)));
             }
 
             unchanged.AddRange(roles.Select(role => Change(role, roleBefore[role], roleBefore[role])));
@@ -157,6 +172,58 @@ public static class RemediationEmulator
     {
         var entries = ProbeEmulator.Entries(guest.Registry.Get(GuestPaths.LicenseServers, GuestPaths.SpecifiedLicenseServersValue));
         return entries.Count == 0 ? null : string.Join(',', entries);
+    }
+
+    /// <summary>Restore writes a DWORD 0-6 or removes the value: only such a value (or none) can be put back exactly.</summary>
+    private static bool ModeRestorable(GuestState guest) =>
+        guest.Registry.Get(GuestPaths.LicensingCore, GuestPaths.LicensingModeValue) is not { } value
+        || (value.Type == RegistryValueType.DWord && unchecked((int)value.DWord!.Value) is >= 0 and <= 6);
+
+    /// <summary>Restore writes a MULTI_SZ of 1-4 valid hosts or removes the value (the script's Test-ServersRestorable).</summary>
+    private static bool ServersRestorable(GuestState guest)
+    {
+        if (guest.Registry.Get(GuestPaths.LicenseServers, GuestPaths.SpecifiedLicenseServersValue) is not { } value)
+        {
+            return true;
+        }
+
+        if (value.Type != RegistryValueType.MultiString)
+        {
+            return false;
+        }
+
+        var entries = value.Lines!;
+        if (entries.Count == 0)
+        {
+            return true;
+        }
+
+        if (entries.Any(e => e.Length == 0 || e != e.Trim()))
+        {
+            return false;
+        }
+
+        return RemediationParameters.IsServerList(string.Join(',', entries));
+    }
+
+    /// <summary>The refused value's registry type and raw text (hex of UTF-8, MULTI_SZ entries joined by '\n', 512 digits at most).</summary>
+    private static JsonObject WithRaw(JsonObject change, List<string> notRestorable, RegistryValue? value)
+    {
+        if (!notRestorable.Contains(change["setting"]!.GetValue<string>()) || value is null)
+        {
+            return change;
+        }
+
+        var text = value.Type switch
+        {
+            RegistryValueType.MultiString => string.Join('\n', value.Lines!),
+            RegistryValueType.DWord => unchecked((int)value.DWord!.Value).ToString(CultureInfo.InvariantCulture),
+            _ => value.Text!,
+        };
+        var hex = ParameterHex.Encode(text);
+        change["beforeType"] = value.Type.ToString();
+        change["beforeRaw"] = hex.Length > 512 ? hex[..512] : hex;
+        return change;
     }
 
     private static bool PolicyManaged(GuestState guest) =>

@@ -114,7 +114,7 @@ public sealed partial record RemediationParameters(
         return !IsApply && Is(value, "true") ? $"Parameter {name} can be true only for Apply." : null;
     }
 
-    private static bool IsServerList(string value)
+    internal static bool IsServerList(string value)
     {
         var entries = value.Split(',');
         return value.Length <= MaxServersLength && entries.Length <= MaxServers && entries.All(HostNames.IsValid);

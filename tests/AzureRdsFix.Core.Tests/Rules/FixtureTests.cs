@@ -33,6 +33,8 @@ public sealed class FixtureTests
         { "grace-call-failed", VmOutcome.NeedsAttention, ["RDS003", "RDS004"] },
         // TerminalServerMode 1 shows RDSH when the component cache and Get-WindowsFeature cannot.
         { "busy-servicing", VmOutcome.NeedsAttention, ["RDS001", "RDS003", "RDS004", "RDS010"] },
+        // ls_old does not resolve (RDS005); fix refuses to change a REG_SZ list it could not put back (remediate-cases).
+        { "servers-reg-sz", VmOutcome.NeedsAttention, ["RDS005"] },
     };
 
     [Theory]
