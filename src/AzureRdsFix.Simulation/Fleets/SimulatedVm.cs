@@ -79,6 +79,9 @@ public sealed class SimulatedVm
 
     public AgentState Agent { get; internal set; }
 
+    /// <summary>Boot diagnostics and the serial console faults of this VM.</summary>
+    public SerialConsole.SerialPortSettings SerialConsole { get; } = new();
+
     /// <summary>The guest as it is now (null for a VM without one, e.g. Linux). Read it, don't write it.</summary>
     public GuestState? Guest => _guest;
 
