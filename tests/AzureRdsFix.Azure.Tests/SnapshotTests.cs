@@ -1,3 +1,4 @@
+using AzureRdsFix.Azure.Scheduling;
 using AzureRdsFix.Azure.Errors;
 using AzureRdsFix.Azure.Snapshots;
 using AzureRdsFix.Testing;
@@ -61,7 +62,7 @@ public sealed class SnapshotTests
     {
         await using var arm = await FakeArm.StartAsync();
         var vm = arm.AddVm(Sub, "Rg-Prod", "vm1", location: "northeurope");
-        var service = new ArmSnapshotService(TestArm.Client(arm));
+        var service = new ArmSnapshotService(TestArm.Client(arm), new LroPoller(new AzureScheduler(new FastForwardTimeProvider())));
 
         var info = await service.CreateVerifiedSnapshotAsync(TriageTests.Ref(vm), vm.OsDiskIdAsReported, "azrdsfix-vm1-run1", Tags, CancellationToken.None);
 
@@ -84,7 +85,7 @@ public sealed class SnapshotTests
         await using var arm = await FakeArm.StartAsync();
         var vm = arm.AddVm(Sub, "rg", "vm1");
         arm.SnapshotFinalState = "Failed";
-        var service = new ArmSnapshotService(TestArm.Client(arm));
+        var service = new ArmSnapshotService(TestArm.Client(arm), new LroPoller(new AzureScheduler(new FastForwardTimeProvider())));
 
         var act = () => service.CreateVerifiedSnapshotAsync(TriageTests.Ref(vm), vm.OsDiskIdAsReported, "snap1", Tags, CancellationToken.None);
 
@@ -98,7 +99,7 @@ public sealed class SnapshotTests
     {
         await using var arm = await FakeArm.StartAsync();
         arm.AddResourceGroup(Sub, "rg");
-        var service = new ArmSnapshotService(TestArm.Client(arm));
+        var service = new ArmSnapshotService(TestArm.Client(arm), new LroPoller(new AzureScheduler(new FastForwardTimeProvider())));
 
         var info = await service.GetSnapshotAsync($"/subscriptions/{Sub}/resourceGroups/rg/providers/Microsoft.Compute/snapshots/none", CancellationToken.None);
 

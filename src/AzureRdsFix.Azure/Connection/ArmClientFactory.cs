@@ -33,6 +33,11 @@ public static class ArmClientFactory
         clientOptions.Retry.Mode = RetryMode.Exponential;
         clientOptions.Retry.Delay = options.RetryDelay;
         clientOptions.Retry.MaxDelay = options.RetryMaxDelay;
+        if (options.Scheduler is { } scheduler)
+        {
+            clientOptions.AddPolicy(new Scheduling.SchedulingPolicy(scheduler), HttpPipelinePosition.PerRetry);
+        }
+
         return clientOptions;
     }
 

@@ -48,6 +48,9 @@ public sealed record ConnectionOptions
     /// <summary>The longest a single server Retry-After is honoured; Compute asks for up to 1,200 s.</summary>
     public TimeSpan RetryAfterCap { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Paces every attempt by Azure's budgets and learns them from responses (null: the SDK's pipeline only).</summary>
+    public Scheduling.AzureScheduler? Scheduler { get; init; }
+
     /// <summary>The ARM endpoint these options resolve to, for messages.</summary>
     public Uri ResolvedEndpoint => ArmEndpoint ?? Cloud switch
     {

@@ -30,6 +30,8 @@ public sealed class RetryAfterCapHandler(TimeSpan cap, HttpMessageHandler inner)
         var delay = retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - now : null);
         if (delay > cap)
         {
+            // The scheduler still honours the whole wait for the budget it names; only the SDK's retry is bounded.
+            response.Headers.TryAddWithoutValidation(Scheduling.AzureScheduler.OriginalRetryAfterHeader, ((long)Math.Ceiling(delay.Value.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
             response.Headers.RetryAfter = new RetryConditionHeaderValue(cap);
         }
 

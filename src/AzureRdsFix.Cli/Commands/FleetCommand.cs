@@ -68,7 +68,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         });
 
         var console = ConsoleFactory.For(services.IO);
-        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time);
+        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time, connection.Scheduler);
         EngineResult result;
         if (args.Output.Quiet)
         {

@@ -54,8 +54,9 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
         var outDir = output.OutDir is { } o
             ? Path.GetFullPath(o, services.Environment.CurrentDirectory)
             : Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId);
-        var client = ArmConnection.Create(services, ArmConnection.Options(services, connectionArgs));
-        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time);
+        var connection = ArmConnection.Options(services, connectionArgs);
+        var client = ArmConnection.Create(services, connection);
+        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time, connection.Scheduler);
         var startedAt = services.Time.GetUtcNow();
         await using var journal = new JournalWriter(Path.Combine(outDir, "journal.jsonl"));
         await journal.AppendAsync(new JournalEntry
