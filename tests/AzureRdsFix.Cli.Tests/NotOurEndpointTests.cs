@@ -164,7 +164,7 @@ public sealed class NotOurEndpointTests(NotOurEndpointFleet fleet) : IClassFixtu
             installState.Type.Should().Be("DWord");
             installState.AsNumber().Should().Be(1, "the role stays");
             guest.Features.Should().BeEquivalentTo(PwshGuest.FeaturesOf(guest.OriginalGuest), "no role is removed");
-            fleet.Fix.GuestsAfter[name]["terminalServiceSetting"]!["lsConnectivityStatus"]!.GetValue<long>()
+            fleet.Fix.GuestsAfter[name]["terminalServiceSetting"]!["getTStoLSConnectivityStatus"]!["*"]!["TStoLSConnectivityStatus"]!.GetValue<long>()
                 .Should().Be(PwshGuest.LsStatusValid, "after the restart TermService finds the reachable license server");
         }
     }

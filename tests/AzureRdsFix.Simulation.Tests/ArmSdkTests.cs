@@ -141,7 +141,7 @@ public sealed class ArmSdkTests : IAsyncLifetime
         result.Value.Value[0].Message.Should().StartWith("AZRDSFIX remediate {\"schema\":1,\"operation\":\"Apply\",\"status\":\"Applied\"");
         var guest = _sim.Fleet.Vm("rdsh-prod-01").Guest!;
         guest.Registry.Get(GuestPaths.LicensingCore, GuestPaths.LicensingModeValue)!.DWord.Should().Be(4);
-        guest.TerminalServiceSetting!.LsConnectivityStatus.Should().Be(RestartEffects.LsStatusValid);
+        guest.TerminalServiceSetting!.StatusFor(_sim.Azure.LicenseServer!).Trusted.Should().Be(RestartEffects.LsStatusValid);
         // The other VMs made from the same fixture keep their own state.
         _sim.Fleet.Vm("rdsh-dev-03").Guest!.Registry.Get(GuestPaths.LicensingCore, GuestPaths.LicensingModeValue)!.DWord.Should().Be(5);
     }

@@ -94,12 +94,12 @@ public sealed class GuestContractTests
     {
         var guest = GuestFixtures.Get("locked-out").CreateState();
         RemediationEmulator.Run(guest, Encoded(("Operation", "Apply"), ("LicensingMode", "4"), ("LicenseServers", "ls01.contoso.com")));
-        ProbeEmulator.Probe(guest)["lsStatus"]!.GetValue<int>().Should().Be(6, "TermService reads the settings at start");
+        ProbeEmulator.Probe(guest)["reach"]![0]!["lsStatus"]!.GetValue<int>().Should().Be(6, "TermService reads the settings at start");
 
         RestartEffects.Apply(guest);
 
         var probe = ProbeEmulator.Probe(guest);
-        probe["lsStatus"]!.GetValue<int>().Should().Be(RestartEffects.LsStatusValid);
+        probe["reach"]![0]!["lsStatus"]!.GetValue<int>().Should().Be(RestartEffects.LsStatusValid);
         probe["mode"]!["local"]!.GetValue<int>().Should().Be(4);
     }
 

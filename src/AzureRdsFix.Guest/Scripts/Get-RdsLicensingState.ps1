@@ -127,19 +127,54 @@ function Get-FeatureStates {
     }
 }
 
-function Get-LicensingStatus {
+function Add-ProbeWarningText {
+    param([string] $Text)
+    if ($script:Warnings.Count -ge $MaxWarnings) { return }
+    $script:Warnings.Add((ConvertTo-SafeText -Value $Text -MaxLength $MaxText))
+}
+
+function Get-MethodOutput {
+    # An out parameter of a CIM method result, or $null unless ReturnValue is present and 0 (Learn: the
+    # Win32_TerminalServiceSetting methods return 0 on success, else a WMI error code, and then the out value means nothing).
+    param($Result, [string] $Method, [string] $Output)
+    if ($null -eq $Result) { Add-ProbeWarningText -Text "$Method returned nothing."; return $null }
+    $returnValue = $Result.PSObject.Properties['ReturnValue']
+    if ($null -eq $returnValue -or $null -eq $returnValue.Value) { Add-ProbeWarningText -Text "$Method returned no ReturnValue."; return $null }
+    if ([int64]$returnValue.Value -ne 0) { Add-ProbeWarningText -Text ("$Method returned {0}." -f [int64]$returnValue.Value); return $null }
+    $property = $Result.PSObject.Properties[$Output]
+    if ($null -eq $property -or $null -eq $property.Value) { return $null }
+    return [int64]$property.Value
+}
+
+function Get-GraceDays {
+    # GetGracePeriodDays([out] uint32 DaysLeft): unknown ($null), never 0, unless the call succeeded with a value.
     param($Setting)
-    $status = [ordered]@{ graceDays = $null; lsStatus = $null }
     try {
-        $grace = Invoke-CimMethod -InputObject $Setting -MethodName GetGracePeriodDays
-        $status.graceDays = [int]$grace.DaysLeft
-        $connectivity = Invoke-CimMethod -InputObject $Setting -MethodName GetTStoLSConnectivityStatus
-        $status.lsStatus = [int]$connectivity.TsToLsConnectivityStatus
+        $result = Invoke-CimMethod -InputObject $Setting -MethodName GetGracePeriodDays
     }
     catch {
-        Add-ProbeWarning -Source 'Win32_TerminalServiceSetting' -ErrorRecord $_
+        Add-ProbeWarning -Source 'GetGracePeriodDays' -ErrorRecord $_
+        return $null
     }
-    return $status
+    $days = Get-MethodOutput -Result $result -Method 'GetGracePeriodDays' -Output 'DaysLeft'
+    if ($null -eq $days) { return $null }
+    return [int]$days
+}
+
+function Get-ServerStatus {
+    # GetTStoLSConnectivityStatus([in] string ServerName, [out] uint32 TStoLSConnectivityStatus) for one license server
+    # (Learn: "GetTStoLSConnectivityStatus method of the Win32_TerminalServiceSetting class"); $null when unknown.
+    param($Setting, [string] $Server)
+    try {
+        $result = Invoke-CimMethod -InputObject $Setting -MethodName GetTStoLSConnectivityStatus -Arguments @{ ServerName = $Server }
+    }
+    catch {
+        Add-ProbeWarning -Source 'GetTStoLSConnectivityStatus' -ErrorRecord $_
+        return $null
+    }
+    $status = Get-MethodOutput -Result $result -Method 'GetTStoLSConnectivityStatus' -Output 'TStoLSConnectivityStatus'
+    if ($null -eq $status) { return $null }
+    return [int]$status
 }
 
 function Get-LicensingEventCounts {
@@ -183,24 +218,30 @@ function Get-RdsLicensingState {
         if ($features.ContainsKey('RDS-RD-Server')) { $rdshFeature = $features['RDS-RD-Server'] }
         if ($features.ContainsKey('RDS-Licensing')) { $licensingRole = $features['RDS-Licensing'] }
     }
-    $rdshInstalled = ($installState -eq 1) -or ($rdshFeature -eq 'Installed')
 
     $tsMode = $null
-    $status = [ordered]@{ graceDays = $null; lsStatus = $null }
     $script:SettingError = $null
     $setting = Get-TerminalServiceSetting
     if ($null -ne $script:SettingError) { Add-ProbeWarning -Source 'Win32_TerminalServiceSetting' -ErrorRecord $script:SettingError }
-    if ($null -ne $setting) {
+    if ($null -ne $setting -and $null -ne $setting.PSObject.Properties['TerminalServerMode'] -and $null -ne $setting.TerminalServerMode) {
         $tsMode = [int]$setting.TerminalServerMode
-        if ($rdshInstalled) { $status = Get-LicensingStatus -Setting $setting }
     }
+    # TerminalServerMode 1 (AppServer) is an RDSH host even when a busy servicing stack hides the role from the component
+    # cache and Get-WindowsFeature (reference/azure-and-windows-facts.md: 1 = AppServer, 0 = RemoteAdmin).
+    $rdshInstalled = ($installState -eq 1) -or ($rdshFeature -eq 'Installed') -or ($tsMode -eq 1)
+
+    $graceDays = $null
+    $askStatus = $rdshInstalled -and ($null -ne $setting)
+    if ($askStatus) { $graceDays = Get-GraceDays -Setting $setting }
 
     $effective = $localServers
     if ($policyServers.Count -gt 0) { $effective = $policyServers }
     $reach = New-Object System.Collections.Generic.List[object]
     foreach ($server in (Select-FirstEntries -Entries $effective)) {
         $test = Test-LicenseServerReach -HostName $server
-        $reach.Add([ordered]@{ host = ConvertTo-SafeText -Value $server -MaxLength $MaxText; dns = $test.dns; tcp135 = $test.tcp135 })
+        $lsStatus = $null
+        if ($askStatus) { $lsStatus = Get-ServerStatus -Setting $setting -Server $server }
+        $reach.Add([ordered]@{ host = ConvertTo-SafeText -Value $server -MaxLength $MaxText; dns = $test.dns; tcp135 = $test.tcp135; lsStatus = $lsStatus })
     }
 
     $events = Get-LicensingEventCounts
@@ -218,8 +259,7 @@ function Get-RdsLicensingState {
             policy    = [string[]](ConvertTo-SafeList -Entries $policyServers)
             truncated = (Test-ListTruncated -Entries $localServers) -or (Test-ListTruncated -Entries $policyServers)
         }
-        graceDays     = $status.graceDays
-        lsStatus      = $status.lsStatus
+        graceDays     = $graceDays
         reach         = [object[]]$reach.ToArray()
         events        = $events
         licensingRole = $licensingRole

@@ -128,6 +128,25 @@ function Set-FakeRegistryValue {
     $Guest.Registry[$Path][$Name] = [ordered]@{ type = $Type; value = $Value }
 }
 
+function ConvertTo-MethodResult {
+    # A fixture's method result ({"ReturnValue":0,"DaysLeft":5}) as Invoke-CimMethod returns it: uint32 properties.
+    param($Shape)
+    $result = [ordered]@{}
+    foreach ($property in $Shape.PSObject.Properties) {
+        if ($null -eq $property.Value) { $result[$property.Name] = $null } else { $result[$property.Name] = [uint32]$property.Value }
+    }
+    return [pscustomobject]$result
+}
+
+function Select-ServerStatus {
+    # The fixture's GetTStoLSConnectivityStatus answer for one server name (case-insensitive), else its "*" entry.
+    param($Map, [string] $Server)
+    foreach ($property in $Map.PSObject.Properties) {
+        if ($property.Name -ne '*' -and [string]::Equals($property.Name, $Server, [System.StringComparison]::OrdinalIgnoreCase)) { return $property.Value }
+    }
+    return $Map.'*'
+}
+
 function Register-GuestMocks {
     # Mocks every guest-surface command against $Guest (from New-FakeGuest). Call inside BeforeEach or It.
     param($Guest)
@@ -186,8 +205,14 @@ function Register-GuestMocks {
     Mock Invoke-CimMethod {
         $tss = $global:AzrdsfixFakeGuest.Guest.terminalServiceSetting
         switch ($MethodName) {
-            'GetGracePeriodDays' { [pscustomobject]@{ DaysLeft = [uint32]$tss.graceDays; ReturnValue = [uint32]0 } }
-            'GetTStoLSConnectivityStatus' { [pscustomobject]@{ TsToLsConnectivityStatus = [uint32]$tss.lsConnectivityStatus; ReturnValue = [uint32]0 } }
+            'GetGracePeriodDays' { ConvertTo-MethodResult -Shape $tss.getGracePeriodDays }
+            'GetTStoLSConnectivityStatus' {
+                # [in] string ServerName is required (Learn): without it the call is refused, as WMI refuses it.
+                if ($null -eq $Arguments -or -not $Arguments.Contains('ServerName') -or [string]::IsNullOrEmpty([string]$Arguments['ServerName'])) {
+                    throw [Microsoft.PowerShell.Commands.WriteErrorException]::new('Invalid parameter ')
+                }
+                ConvertTo-MethodResult -Shape (Select-ServerStatus -Map $tss.getTStoLSConnectivityStatus -Server ([string]$Arguments['ServerName']))
+            }
             'ChangeMode' {
                 Set-FakeRegistryValue -Guest $global:AzrdsfixFakeGuest -Path 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core' -Name 'LicensingMode' -Type 'DWord' -Value $Arguments['LicensingType']
                 [pscustomobject]@{ ReturnValue = [uint32]0 }
