@@ -71,6 +71,7 @@ public sealed partial class SacDriver(ISerialTransport transport, SacOptions opt
             throw new InvalidOperationException("Open the cmd channel before running commands.");
         }
 
+        EnsureTypable(commandLine);
         var n = ++_commandNumber;
 
         // The caret keeps the typed line from matching the marker: cmd prints "AZRDSFIX-BEGIN 3", the echo shows "AZRDSFIX^-BEGIN 3".
@@ -160,11 +161,7 @@ public sealed partial class SacDriver(ISerialTransport transport, SacOptions opt
     /// <summary>Types a line, checks it came back as echo, then presses Enter.</summary>
     private async Task TypeLineAsync(string line, CancellationToken cancellationToken, TimeSpan? echoTimeout = null)
     {
-        if (line.Length >= SacOptions.MaxLineLength || line.Contains('\r') || line.Contains('\n'))
-        {
-            throw new ArgumentException($"A serial console line must be one line under {SacOptions.MaxLineLength} characters.", nameof(line));
-        }
-
+        EnsureTypable(line);
         var start = _screen.Length;
         await TypeAsync(line, cancellationToken);
         if (line.Length > 0)
@@ -173,6 +170,15 @@ public sealed partial class SacDriver(ISerialTransport transport, SacOptions opt
         }
 
         await transport.SendAsync("\r", cancellationToken);
+    }
+
+    /// <summary>SAC caps a paste at 2,048 characters (S4): every line stays one line well under it.</summary>
+    private static void EnsureTypable(string line)
+    {
+        if (line.Length >= SacOptions.MaxLineLength || line.Contains('\r') || line.Contains('\n'))
+        {
+            throw new ArgumentException($"A serial console line must be one line under {SacOptions.MaxLineLength} characters.", nameof(line));
+        }
     }
 
     private async Task TypeAsync(string text, CancellationToken cancellationToken)
