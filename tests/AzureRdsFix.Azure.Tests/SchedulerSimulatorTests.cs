@@ -55,4 +55,26 @@ public sealed class SchedulerSimulatorTests
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromMilliseconds(2850), "completion is observed within a few hundred ms, not at the SDK's next 1-s step");
         azure.Counters.Throttled.Should().Be(0);
     }
+
+    [Fact]
+    public async Task Pipeline_SimulatorHeaders_CorrectTheArmReadBucket()
+    {
+        var fleet = Fleet.Generate(4, 1, seed: 3);
+        await using var azure = await SimulatedAzure.StartAsync(fleet, SimulationOptions.Instant with { Throttle = new ThrottleSettings(Enabled: true) });
+        // Seeded far below ARM's 250 reads: only Azure's headers can tell the tool there is more.
+        var scheduler = new AzureScheduler(new FastForwardTimeProvider(), new PublishedLimits { ArmReads = new BucketLimit(10, 0.001) });
+        var client = Client(azure, scheduler);
+        var vm = fleet.Vms.First();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await client.GetVirtualMachineResource(new ResourceIdentifier(vm.Id)).GetAsync();
+        }
+
+        var reads = scheduler.BucketsFor(RequestShape.Classify("GET", vm.Id))[^1];
+        reads.Capacity.Should().BeInRange(240, 250, "the simulator's subscription read bucket holds 250");
+        reads.Available.Should().BeInRange(240, 250, "Azure's count after five reads replaces the seeded 10 − 5");
+        scheduler.Requests.Should().Be(5);
+        scheduler.Throttled.Should().Be(0);
+    }
 }

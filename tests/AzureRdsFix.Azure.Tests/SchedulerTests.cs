@@ -156,9 +156,9 @@ public sealed class SchedulerTests
     public void PollDelay_ManyOperationsInOneSubscription_SpacedByTheReadBudget()
     {
         var scheduler = new AzureScheduler(new FastForwardTimeProvider());
-        var pollers = Enumerable.Range(0, 150).Select(_ => scheduler.TrackPoller(Sub)).ToList();
+        var pollers = Enumerable.Range(0, 200).Select(_ => scheduler.TrackPoller(Sub)).ToList();
 
-        // 150 operations at 60 % of 25 reads a second: each one every 10 s at most.
+        // 200 operations at 80 % of 25 reads a second: each one every 10 s at most.
         scheduler.PollDelay(Sub, TimeSpan.FromSeconds(2), null).Should().Be(TimeSpan.FromSeconds(10));
         pollers.ForEach(p => p.Dispose());
         scheduler.PollDelay(Sub, TimeSpan.FromSeconds(2), null).Should().Be(TimeSpan.FromSeconds(1));

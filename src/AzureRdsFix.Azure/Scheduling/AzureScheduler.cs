@@ -326,7 +326,7 @@ public sealed record PollingOptions
     public double ElapsedFraction { get; init; } = 0.05;
 
     /// <summary>The share of a subscription's ARM read budget status reads may use; the rest is for the VMs' other reads.</summary>
-    public double ReadBudgetShare { get; init; } = 0.6;
+    public double ReadBudgetShare { get; init; } = 0.8;
 
     /// <summary>A 429 without Retry-After (never seen from Azure, which always sends it) blocks its bucket this long.</summary>
     public TimeSpan DefaultThrottleWait { get; init; } = TimeSpan.FromSeconds(5);

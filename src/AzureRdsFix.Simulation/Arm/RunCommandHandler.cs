@@ -48,7 +48,8 @@ internal static class RunCommandHandler
                 return ArmErrors.RunCommandInProgress();
             }
 
-            var operation = vm.Agent == AgentState.Ready ? Run(state, request, vm, script, parameters) : AgentFailure(state, request, vm);
+            var flapped = vm.AgentFlapsLeft > 0 && vm.AgentFlapsLeft-- > 0;
+            var operation = vm.Agent == AgentState.Ready && !flapped ? Run(state, request, vm, script, parameters) : AgentFailure(state, request, vm);
             vm.RunCommandBusyUntil = operation.Due;
             state.Operations.Add(operation);
             return LroStore.Accepted(request.BaseUrl, operation, body: null);
@@ -66,12 +67,14 @@ internal static class RunCommandHandler
         else
         {
             // A script that writes gets the VM's own copy of the guest; a read-only one may keep reading the shared fixture.
-            var guest = GuestScriptRunner.Writes(script) ? vm.OwnGuest()! : vm.Guest;
+            var writes = GuestScriptRunner.Writes(script);
+            vm.GuestWrites += writes ? 1 : 0;
+            var guest = writes ? vm.OwnGuest()! : vm.Guest;
             output = GuestScriptRunner.Run(guest, script, parameters, new OutputFaults(vm.Faults.TruncateStdout, vm.Faults.StderrNoise));
         }
 
         var result = ResultBody(RunCommandOutput.LastBytes(output.StdOut), RunCommandOutput.LastBytes(output.StdErr));
-        return new LroOperation(LroKind.RunCommand, vm.SubscriptionId, vm.Location, request.ApiVersion, state.Now, state.LroDue(SimulatedDurations.RunCommand))
+        return new LroOperation(LroKind.RunCommand, vm.SubscriptionId, vm.Location, request.ApiVersion, state.Now, state.LroDue(SimulatedDurations.RunCommand, SimulatedDurations.RunCommandMax, vm))
         {
             Output = () => result.DeepClone(),
         };

@@ -65,7 +65,7 @@ internal static class FleetBuilder
             (PowerState.Running, "running"), (PowerState.Deallocated, "deallocated"), (PowerState.Stopped, "stopped"));
         var agent = Parse(source, vm, "agent", vm.Agent ?? "Ready", (AgentState.Ready, "Ready"), (AgentState.NotReady, "NotReady"));
         var guest = os == OsKind.Windows ? Guest(source, vm) : null;
-        var faults = vm.Faults is { } f ? new VmFaults(f.RunCommandConflicts, f.TruncateStdout, f.StderrNoise) : VmFaults.None;
+        var faults = vm.Faults is { } f ? new VmFaults(f.RunCommandConflicts, f.TruncateStdout, f.StderrNoise, f.AgentFlaps) : VmFaults.None;
         Wrap(source, () => Fleet.NewVm(
             subscription, vm.Name, vm.ResourceGroup, vm.Location ?? "westeurope", os, power, agent, vm.Size ?? "Standard_D2s_v5",
             vm.Tags ?? [], guest, faults));

@@ -32,4 +32,4 @@ internal sealed record VmFile(
     JsonNode? Guest,
     VmFaultsFile? Faults);
 
-internal sealed record VmFaultsFile(int RunCommandConflicts, bool TruncateStdout, bool StderrNoise);
+internal sealed record VmFaultsFile(int RunCommandConflicts, bool TruncateStdout, bool StderrNoise, int AgentFlaps = 0);

@@ -39,6 +39,7 @@ public sealed class SimulatedVm
         _guest = sharedGuest;
         Faults = faults;
         ConflictsLeft = faults.RunCommandConflicts;
+        AgentFlapsLeft = faults.AgentFlaps;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{subscription.Id}/{resourceGroup}/{name}".ToLowerInvariant()));
         VmId = new Guid(hash.AsSpan(0, 16));
         OsDiskName = $"{name}_OsDisk_1_{Convert.ToHexStringLower(hash.AsSpan(16, 16))}";
@@ -89,6 +90,19 @@ public sealed class SimulatedVm
     internal Lock Sync { get; } = new();
 
     internal int ConflictsLeft { get; set; }
+
+    /// <summary>The (scaled) time this VM's long-running operations took in all, as drawn: what no client can be faster than.</summary>
+    public TimeSpan LroTime => TimeSpan.FromTicks(Interlocked.Read(ref _lroTicks));
+
+    internal void AddLroTime(TimeSpan duration) => Interlocked.Add(ref _lroTicks, duration.Ticks);
+
+    private long _lroTicks;
+
+    /// <summary>Run Commands that ran a script which writes to the guest (remediation, rollback): tests check none ran twice.</summary>
+    public int GuestWrites { get; internal set; }
+
+    /// <summary>Run Commands still to meet a flapped agent (see <see cref="VmFaults.AgentFlaps"/>).</summary>
+    internal int AgentFlapsLeft { get; set; }
 
     /// <summary>While a Run Command runs on the VM, a second one gets 409 Conflict.</summary>
     internal DateTimeOffset RunCommandBusyUntil { get; set; }
