@@ -4,6 +4,8 @@ using System.Net.Security;
 using Azure;
 using Azure.Identity;
 using Azure.ResourceManager;
+using Azure.ResourceManager.Compute;
+using Azure.ResourceManager.Resources;
 using AzureRdsFix.Azure.Connection;
 using AzureRdsFix.Azure.Discovery;
 using AzureRdsFix.Azure.Errors;
