@@ -274,7 +274,10 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
 
         var vm = new VmRef(id.ToString(), data.Name, id.SubscriptionId ?? string.Empty, id.ResourceGroupName ?? string.Empty, data.Location.Name, tags);
         var osDisk = data.StorageProfile?.OSDisk;
-        return new DiscoveredVm(vm, ToOsKind(osDisk?.OSType), osDisk?.ManagedDisk?.Id?.ToString());
+        // Learn "Ephemeral OS disks for Azure VMs": diffDiskSettings { option: Local } marks an OS disk kept on the host's
+        // cache/temp/NVMe disk; it is no managed disk resource and "ephemeral OS disks don't support ... snapshots".
+        var ephemeral = osDisk?.DiffDiskSettings?.Option == DiffDiskOption.Local;
+        return new DiscoveredVm(vm, ToOsKind(osDisk?.OSType), ephemeral ? null : osDisk?.ManagedDisk?.Id?.ToString(), ephemeral);
     }
 
     internal static OsKind ToOsKind(SupportedOperatingSystemType? type) =>
