@@ -25,22 +25,37 @@ public sealed class ArmVmPowerService(
             await resource.RestartAsync(WaitUntil.Completed, cancellationToken);
         }
 
+        // Right after a restart the instance view can still show the agent's last status from before it ("Ready", old
+        // time): only a Ready status whose time is later than the restart's end shows the agent is back
+        // (vmAgent.statuses[].time; arm-shapes.md 2.3). The end is this machine's clock when the restart LRO was seen
+        // done, which is after Azure's own end time; a clock ahead of Azure's only makes the wait longer, never shorter
+        // than the agent's first fresh report (unconfirmed: how far ARM and local clocks may drift).
+        var restartEnded = timeProvider.GetUtcNow();
         var started = timeProvider.GetTimestamp();
+        var interval = options.FirstPollInterval > TimeSpan.Zero ? options.FirstPollInterval : options.PollInterval;
         while (true)
         {
             var triage = await inspector.GetTriageAsync(vm, cancellationToken);
-            if (triage.Power == PowerState.Running && triage.Agent == AgentState.Ready)
+            if (triage.Power == PowerState.Running && triage.Agent == AgentState.Ready && triage.AgentStatusTime > restartEnded)
             {
                 return triage;
             }
 
             if (timeProvider.GetElapsedTime(started) >= options.AgentReadyTimeout)
             {
+                var state = triage.Agent != AgentState.Ready || triage.Power != PowerState.Running
+                    ? $"was still {triage.Agent} (power state {triage.Power})"
+                    : $"had not reported since the restart (its Ready status is from {Format(triage.AgentStatusTime)}, the restart ended {Format(restartEnded)})";
                 throw new AgentNotReadyException(
-                    $"VM {vm.Name} was restarted but its VM agent was still {triage.Agent} (power state {triage.Power}) after {options.AgentReadyTimeout.TotalMinutes:0.#} minutes.");
+                    $"VM {vm.Name} was restarted but its VM agent {state} after {options.AgentReadyTimeout.TotalMinutes:0.#} minutes, so the change could not be verified.");
             }
 
-            await Task.Delay(options.PollInterval, timeProvider, cancellationToken);
+            await Task.Delay(interval, timeProvider, cancellationToken);
+            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, options.PollInterval.Ticks));
         }
     }
+
+    private static string Format(DateTimeOffset? time) => time is { } t
+        ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)
+        : "(no time)";
 }
