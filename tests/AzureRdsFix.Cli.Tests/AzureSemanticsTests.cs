@@ -125,6 +125,22 @@ public sealed class AzureSemanticsTests
         sim.Azure.Fleet.Vm("rdsh-lag").RunCommandsRun.Should().Be(3, "probe, remediation and one verify probe, sent once the agent was back");
     }
 
+    [Fact]
+    public async Task Fix_GatewayTimeoutAfterTheRemediationWasAccepted_DoesNotRunItTwiceAndSaysTheGuestMayBeChanged()
+    {
+        // The 2nd Run Command (the remediation, after the probe) runs in the guest, but the POST answers 504.
+        await using var sim = await SimulatorSession.StartAsync(OneVm("""{ "name": "rdsh-gw", "resourceGroup": "rg", "guest": "locked-out", "faults": { "runCommandGatewayErrorAt": 2 } }"""));
+
+        var result = await sim.RunAsync("fix", "--out", sim.Out("fix"), "--license-server", "ls01.contoso.com", "--licensing-mode", "PerUser", "--yes");
+
+        var vm = SimulatorSession.ReadReport(sim.Out("fix")).Vms.Should().ContainSingle().Subject;
+        sim.Azure.Fleet.Vm("rdsh-gw").WritingRunCommandsRun.Should().Be(1, "the remediation POST is not resent after a gateway error");
+        sim.Azure.Counters[ArmOperation.VirtualMachinesRunCommand].Should().Be(2, "probe and remediation, each sent once");
+        vm.Outcome.Should().Be(VmOutcome.Failed, result.StdErr);
+        vm.Reason.Should().Contain("504 GatewayTimeout").And.Contain("outcome is unknown").And.Contain("may already be changed: resume");
+        sim.Azure.Fleet.Vm("rdsh-gw").Guest!.LicensingChangedSinceRestart.Should().BeTrue("the guest was changed once, as the reason warns");
+    }
+
     private static string Jwt(DateTimeOffset expires)
     {
         static string Part(string json) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

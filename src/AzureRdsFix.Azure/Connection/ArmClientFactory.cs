@@ -50,6 +50,9 @@ public static class ArmClientFactory
         clientOptions.Retry.Mode = RetryMode.Exponential;
         clientOptions.Retry.Delay = options.RetryDelay;
         clientOptions.Retry.MaxDelay = options.RetryMaxDelay;
+
+        // The same retries, except that the non-idempotent Run Command POST is never resent after a 5xx (ArmRetryPolicy).
+        clientOptions.RetryPolicy = new ArmRetryPolicy(options.MaxRetries, DelayStrategy.CreateExponentialDelayStrategy(options.RetryDelay, options.RetryMaxDelay));
         return clientOptions;
     }
 

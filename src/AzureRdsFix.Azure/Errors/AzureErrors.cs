@@ -33,6 +33,7 @@ public static partial class AzureErrors
             AccessTokenExpiredException e => new(AzureErrorKind.Auth, $"Did not {action}: {e.Message}"),
             GuestChannelRefusedException e => new(AzureErrorKind.Unreachable, $"Did not {action}: {e.Message}"),
             AgentNotReadyException e => new(AzureErrorKind.Unreachable, $"Could not {action}: {e.Message}"),
+            RunCommandOutcomeUnknownException e => new(AzureErrorKind.Failed, $"Could not {action}: {e.Message}."),
             SnapshotNotSucceededException e => new(AzureErrorKind.Failed, $"Could not {action}: {e.Message}"),
             CredentialUnavailableException e => new(AzureErrorKind.Auth, DescribeUnavailableCredential(e, action)),
             AuthenticationFailedException e => new(

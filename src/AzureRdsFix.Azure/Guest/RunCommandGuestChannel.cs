@@ -70,8 +70,18 @@ public sealed class RunCommandGuestChannel : IGuestChannel
             async token =>
             {
                 using var lease = await _gate.EnterAsync(vm.SubscriptionId, token);
-                var operation = await resource.RunCommandAsync(WaitUntil.Completed, input, token);
-                return operation.Value;
+                try
+                {
+                    var operation = await resource.RunCommandAsync(WaitUntil.Completed, input, token);
+                    return operation.Value;
+                }
+                catch (RequestFailedException e) when (e.Status is 0 or >= 500)
+                {
+                    // The POST is not resent after a 5xx (ArmRetryPolicy): Azure may have started the script already.
+                    throw new RunCommandOutcomeUnknownException(
+                        $"Azure answered {(e.Status == 0 ? "with a lost connection" : $"{e.Status} {e.ErrorCode}")} after the {request.Name} script may have started on VM {vm.Name}, so its outcome is unknown; it was not sent again",
+                        e);
+                }
             },
             cancellationToken);
         return ReadResult(result);

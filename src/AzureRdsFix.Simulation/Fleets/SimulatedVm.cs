@@ -41,7 +41,6 @@ public sealed class SimulatedVm
         _guest = sharedGuest;
         Faults = faults;
         ConflictsLeft = faults.RunCommandConflicts;
-        GatewayErrorsLeft = faults.RunCommandGatewayErrors;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{subscription.Id}/{resourceGroup}/{name}".ToLowerInvariant()));
         VmId = new Guid(hash.AsSpan(0, 16));
         OsDiskName = $"{name}_OsDisk_1_{Convert.ToHexStringLower(hash.AsSpan(16, 16))}";
@@ -108,7 +107,8 @@ public sealed class SimulatedVm
 
     internal int ConflictsLeft { get; set; }
 
-    internal int GatewayErrorsLeft { get; set; }
+    /// <summary>Run Command POSTs the platform accepted so far (for the RunCommandGatewayErrorAt fault).</summary>
+    internal int RunCommandsAccepted { get; set; }
 
     /// <summary>Until then (after a restart) the agent has not reported again: the instance view shows its stale status.</summary>
     internal DateTimeOffset AgentBackAt { get; set; }
