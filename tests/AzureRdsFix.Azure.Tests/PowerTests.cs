@@ -13,7 +13,7 @@ public sealed class PowerTests
     private static ArmVmPowerService Service(FakeArm arm, FastForwardTimeProvider time)
     {
         var client = TestArm.Client(arm);
-        return new ArmVmPowerService(client, new ArmVmInspector(client), new PowerOptions { PollInterval = TimeSpan.FromSeconds(15), FirstPollInterval = TimeSpan.FromSeconds(15), AgentReadyTimeout = TimeSpan.FromMinutes(2) }, time);
+        return new ArmVmPowerService(client, new ArmVmInspector(client), new PowerOptions { PollInterval = TimeSpan.FromSeconds(15), AgentReadyTimeout = TimeSpan.FromMinutes(2) }, time);
     }
 
     [Fact]

@@ -53,6 +53,11 @@ public static class ArmClientFactory
 
         // The same retries, except that the non-idempotent Run Command POST is never resent after a 5xx (ArmRetryPolicy).
         clientOptions.RetryPolicy = new ArmRetryPolicy(options.MaxRetries, DelayStrategy.CreateExponentialDelayStrategy(options.RetryDelay, options.RetryMaxDelay));
+        if (options.Scheduler is { } scheduler)
+        {
+            clientOptions.AddPolicy(new Scheduling.SchedulingPolicy(scheduler), HttpPipelinePosition.PerRetry);
+        }
+
         return clientOptions;
     }
 

@@ -57,6 +57,9 @@ public sealed record ConnectionOptions
     // Retrying sooner only draws more 429s from the same budget. A step stays bounded by --step-timeout, which cancels
     // the wait.
 
+    /// <summary>Paces every attempt by Azure's budgets and learns them from responses (null: the SDK's pipeline only).</summary>
+    public Scheduling.AzureScheduler? Scheduler { get; init; }
+
     /// <summary>The ARM endpoint these options resolve to, for messages.</summary>
     public Uri ResolvedEndpoint => ArmEndpoint ?? Cloud switch
     {

@@ -4,6 +4,7 @@ using Azure.ResourceManager;
 using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
 using AzureRdsFix.Azure.Errors;
+using AzureRdsFix.Azure.Scheduling;
 using AzureRdsFix.Core.Guest;
 using AzureRdsFix.Core.Model;
 using Polly;
@@ -14,21 +15,21 @@ namespace AzureRdsFix.Azure.Guest;
 /// <summary>
 /// Action Run Command (<c>POST …/runCommand</c>, RunPowerShellScript). The script goes as lines and its inputs as
 /// Run Command parameters. A 409 "Run command extension execution is in progress" is retried with jittered
-/// exponential back-off; the SDK pipeline already retries 429/5xx.
+/// exponential back-off on the run's clock; the SDK pipeline already retries 429/5xx, paced by the scheduler.
 /// </summary>
 public sealed class RunCommandGuestChannel : IGuestChannel
 {
     public const string ChannelName = "RunCommand";
 
     private readonly ArmClient _client;
-    private readonly SubscriptionGate _gate;
+    private readonly LroPoller _poller;
     private readonly ResiliencePipeline _busyRetry;
 
-    public RunCommandGuestChannel(ArmClient client, GuestChannelOptions options, TimeProvider timeProvider, SubscriptionGate? gate = null)
+    public RunCommandGuestChannel(ArmClient client, GuestChannelOptions options, TimeProvider timeProvider, LroPoller? poller = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _client = client;
-        _gate = gate ?? new SubscriptionGate(options, timeProvider);
+        _poller = poller ?? new LroPoller(new AzureScheduler(timeProvider));
         _busyRetry = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions
             {
@@ -69,11 +70,12 @@ public sealed class RunCommandGuestChannel : IGuestChannel
         var result = await _busyRetry.ExecuteAsync(
             async token =>
             {
-                using var lease = await _gate.EnterAsync(vm.SubscriptionId, token);
+                // Started, then status reads the scheduler places (Run Command sends no Retry-After).
+                _poller.Scheduler.RememberLocation(vm.Id, vm.Location);
                 try
                 {
-                    var operation = await resource.RunCommandAsync(WaitUntil.Completed, input, token);
-                    return operation.Value;
+                    var operation = await resource.RunCommandAsync(WaitUntil.Started, input, token);
+                    return await _poller.WaitAsync(operation, vm.SubscriptionId, token);
                 }
                 catch (RequestFailedException e) when (e.Status is 0 or >= 500)
                 {

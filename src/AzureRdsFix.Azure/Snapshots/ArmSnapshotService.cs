@@ -5,13 +5,16 @@ using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
 using Azure.ResourceManager.Resources;
 using AzureRdsFix.Azure.Errors;
+using AzureRdsFix.Azure.Scheduling;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Reporting;
 
 namespace AzureRdsFix.Azure.Snapshots;
 
-public sealed class ArmSnapshotService(ArmClient client) : ISnapshotService
+public sealed class ArmSnapshotService(ArmClient client, LroPoller poller) : ISnapshotService
 {
+    private readonly LroPoller _poller = poller;
+
     public const string Succeeded = "Succeeded";
 
     public async Task<SnapshotInfo> CreateVerifiedSnapshotAsync(
@@ -51,7 +54,10 @@ public sealed class ArmSnapshotService(ArmClient client) : ISnapshotService
         }
 
         var snapshots = group.GetSnapshots();
-        await snapshots.CreateOrUpdateAsync(WaitUntil.Completed, snapshotName, data, cancellationToken);
+        // Started, then status reads the scheduler places (DiskRP sends Retry-After, which is honoured).
+        _poller.Scheduler.RememberLocation($"{group.Id}/providers/Microsoft.Compute/snapshots/{snapshotName}", disk.Data.Location.Name);
+        var creation = await snapshots.CreateOrUpdateAsync(WaitUntil.Started, snapshotName, data, cancellationToken);
+        await _poller.WaitAsync(creation, vm.SubscriptionId, cancellationToken);
 
         // The LRO saying Succeeded is not the record: read the snapshot back.
         var readBack = (await snapshots.GetAsync(snapshotName, cancellationToken)).Value;

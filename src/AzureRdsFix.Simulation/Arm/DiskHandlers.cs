@@ -86,7 +86,7 @@ internal static class DiskHandlers
         }
 
         var now = state.Now;
-        var due = state.LroDue(SimulatedDurations.Snapshot);
+        var due = state.LroDue(SimulatedDurations.Snapshot, SimulatedDurations.SnapshotMax, source);
         var tags = (body!["tags"] as JsonObject ?? []).ToDictionary(t => t.Key, t => t.Value?.GetValue<string>() ?? string.Empty);
         var snapshot = new SimulatedSnapshot(
             subscription.Id, resourceGroup, route.Name!, source.Location, sourceId, source,

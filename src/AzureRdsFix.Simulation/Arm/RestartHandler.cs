@@ -23,7 +23,7 @@ internal static class RestartHandler
                     $"Operation 'Restart' is not allowed on VM '{vm.Name}' since the VM is either deallocated or marked to be deallocated.");
             }
 
-            var operation = new LroOperation(LroKind.Restart, vm.SubscriptionId, vm.Location, request.ApiVersion, state.Now, state.LroDue(SimulatedDurations.Restart));
+            var operation = new LroOperation(LroKind.Restart, vm.SubscriptionId, vm.Location, request.ApiVersion, state.Now, state.LroDue(SimulatedDurations.Restart, SimulatedDurations.RestartMax, vm));
             if (vm.OwnGuest() is { } guest)
             {
                 RestartEffects.Apply(guest);

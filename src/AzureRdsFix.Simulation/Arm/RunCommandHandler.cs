@@ -57,7 +57,8 @@ internal static class RunCommandHandler
                 return ArmErrors.RunCommandInProgress();
             }
 
-            var agentBack = vm.Agent == AgentState.Ready && now >= vm.AgentBackAt;
+            var flapped = vm.AgentFlapsLeft > 0 && vm.AgentFlapsLeft-- > 0;
+            var agentBack = vm.Agent == AgentState.Ready && now >= vm.AgentBackAt && !flapped;
             var operation = agentBack ? Run(state, request, vm, script, parameters) : AgentFailure(state, request, vm);
             vm.RunCommandBusyUntil = operation.Due;
             state.Operations.Add(operation);
@@ -92,7 +93,7 @@ internal static class RunCommandHandler
         }
 
         var result = ResultBody(RunCommandOutput.LastBytes(output.StdOut), RunCommandOutput.LastBytes(output.StdErr));
-        return new LroOperation(LroKind.RunCommand, vm.SubscriptionId, vm.Location, request.ApiVersion, state.Now, state.LroDue(SimulatedDurations.RunCommand))
+        return new LroOperation(LroKind.RunCommand, vm.SubscriptionId, vm.Location, request.ApiVersion, state.Now, state.LroDue(SimulatedDurations.RunCommand, SimulatedDurations.RunCommandMax, vm))
         {
             Output = () => result.DeepClone(),
         };

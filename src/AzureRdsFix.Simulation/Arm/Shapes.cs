@@ -65,6 +65,7 @@ internal static class Shapes
                     ["id"] = $"/subscriptions/{vm.SubscriptionId}/resourceGroups/{vm.ResourceGroup}/providers/Microsoft.Network/networkInterfaces/{vm.Name}-nic",
                 }),
             },
+            ["diagnosticsProfile"] = new JsonObject { ["bootDiagnostics"] = new JsonObject { ["enabled"] = vm.SerialConsole.BootDiagnostics } },
             ["provisioningState"] = "Succeeded",
             ["timeCreated"] = "2023-03-14T09:26:53.1234567+00:00",
         };

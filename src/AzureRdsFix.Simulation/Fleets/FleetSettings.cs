@@ -24,6 +24,8 @@ public sealed record ThrottleSettings(bool Enabled = false, double TimeScale = 1
 /// <param name="RunCommandConflicts">The first N Run Command POSTs answer 409 Conflict ("execution is in progress").</param>
 /// <param name="TruncateStdout">The guest prints ~4 KB after the AZRDSFIX line, so Run Command's 4,096-byte tail cuts it.</param>
 /// <param name="StderrNoise">StdErr carries PowerShell CLIXML progress records, as real runs often do.</param>
+/// <param name="AgentFlaps">The first N Run Commands find the VM agent gone although the instance view said Ready (it flapped
+/// between the read and the call): each fails after the agent timeout with VMAgentStatusCommunicationError.</param>
 /// <param name="RunCommandGatewayErrorAt">
 /// The Nth accepted Run Command POST (1-based; 0 = never) runs its script, but the gateway answers 504 GatewayTimeout,
 /// as when ARM times out waiting for Compute after Compute took the request: a client that resends runs it again.
@@ -37,7 +39,8 @@ public sealed record VmFaults(
     bool TruncateStdout = false,
     bool StderrNoise = false,
     int RunCommandGatewayErrorAt = 0,
-    TimeSpan AgentLagAfterRestart = default)
+    TimeSpan AgentLagAfterRestart = default,
+    int AgentFlaps = 0)
 {
     public static readonly VmFaults None = new();
 }

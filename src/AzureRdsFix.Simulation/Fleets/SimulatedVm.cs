@@ -41,6 +41,7 @@ public sealed class SimulatedVm
         _guest = sharedGuest;
         Faults = faults;
         ConflictsLeft = faults.RunCommandConflicts;
+        AgentFlapsLeft = faults.AgentFlaps;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{subscription.Id}/{resourceGroup}/{name}".ToLowerInvariant()));
         VmId = new Guid(hash.AsSpan(0, 16));
         OsDiskName = $"{name}_OsDisk_1_{Convert.ToHexStringLower(hash.AsSpan(16, 16))}";
@@ -99,6 +100,9 @@ public sealed class SimulatedVm
 
     public AgentState Agent { get; internal set; }
 
+    /// <summary>Boot diagnostics and the serial console faults of this VM.</summary>
+    public SerialConsole.SerialPortSettings SerialConsole { get; } = new();
+
     /// <summary>The guest as it is now (null for a VM without one, e.g. Linux). Read it, don't write it.</summary>
     public GuestState? Guest => _guest;
 
@@ -109,6 +113,19 @@ public sealed class SimulatedVm
 
     /// <summary>Run Command POSTs the platform accepted so far (for the RunCommandGatewayErrorAt fault).</summary>
     internal int RunCommandsAccepted { get; set; }
+
+    /// <summary>The (scaled) time this VM's long-running operations took in all, as drawn: what no client can be faster than.</summary>
+    public TimeSpan LroTime => TimeSpan.FromTicks(Interlocked.Read(ref _lroTicks));
+
+    internal void AddLroTime(TimeSpan duration) => Interlocked.Add(ref _lroTicks, duration.Ticks);
+
+    private long _lroTicks;
+
+    /// <summary>Run Commands that ran a script which writes to the guest (remediation, rollback): tests check none ran twice.</summary>
+    public int GuestWrites => WritingRunCommandsRun;
+
+    /// <summary>Run Commands still to meet a flapped agent (see <see cref="VmFaults.AgentFlaps"/>).</summary>
+    internal int AgentFlapsLeft { get; set; }
 
     /// <summary>Until then (after a restart) the agent has not reported again: the instance view shows its stale status.</summary>
     internal DateTimeOffset AgentBackAt { get; set; }
