@@ -67,6 +67,24 @@ public sealed class RunCommandGuestChannel : IGuestChannel
         }
 
         var resource = _client.GetVirtualMachineResource(new ResourceIdentifier(vm.Id));
+        // The probe only reads: when its outcome is unknown (a 5xx after Azure may have started it) it is sent again, at
+        // most twice; a second probe run changes nothing. A script that writes is never resent.
+        var readOnly = string.Equals(request.Kind, "probe", StringComparison.Ordinal);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await RunOnceAsync(vm, resource, input, request, cancellationToken);
+            }
+            catch (RunCommandOutcomeUnknownException) when (readOnly && attempt < 2)
+            {
+                // Read-only: safe to send again.
+            }
+        }
+    }
+
+    private async Task<GuestRunResult> RunOnceAsync(VmRef vm, VirtualMachineResource resource, RunCommandInput input, GuestScriptRequest request, CancellationToken cancellationToken)
+    {
         var result = await _busyRetry.ExecuteAsync(
             async token =>
             {

@@ -14,8 +14,15 @@ public sealed class ArmVmPowerService(
     IVmInspector inspector,
     PowerOptions options,
     TimeProvider timeProvider,
-    LroPoller? poller = null) : IVmPowerService
+    LroPoller? poller = null,
+    TimeProvider? wallClock = null) : IVmPowerService
 {
+    /// <summary>
+    /// The agent's status time is Azure's wall-clock time, so the restart's end is taken from the wall clock too, not
+    /// from the run's scheduling clock (which tests and the benchmark may scale).
+    /// </summary>
+    private readonly TimeProvider _wallClock = wallClock ?? TimeProvider.System;
+
     private readonly LroPoller _poller = poller ?? new LroPoller(new AzureScheduler(timeProvider));
 
     public async Task<TriageFacts> RestartAsync(VmRef vm, CancellationToken cancellationToken)
@@ -31,7 +38,7 @@ public sealed class ArmVmPowerService(
         // (vmAgent.statuses[].time; arm-shapes.md 2.3). The end is this machine's clock when the restart LRO was seen
         // done, which is after Azure's own end time; a clock ahead of Azure's only makes the wait longer, never shorter
         // than the agent's first fresh report (unconfirmed: how far ARM and local clocks may drift).
-        var restartEnded = timeProvider.GetUtcNow();
+        var restartEnded = _wallClock.GetUtcNow();
         var started = timeProvider.GetTimestamp();
         while (true)
         {
