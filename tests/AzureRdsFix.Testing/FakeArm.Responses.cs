@@ -109,6 +109,7 @@ public sealed partial class FakeArm
                 vm.Power = PowerState.Running;
                 vm.Restarts++;
                 vm.PendingNotReadyReads = vm.AgentNotReadyReadsAfterRestart;
+                vm.PendingStaleReads = vm.StaleAgentReadsAfterRestart;
                 vm.OnRestart?.Invoke();
             },
         };

@@ -375,7 +375,11 @@ public sealed partial class FakeArm : IAsyncDisposable, IDisposable
     /// <summary>One instance-view read: moves the "agent not Ready yet after a restart" countdown on.</summary>
     private static JsonObject Consume(FakeVm vm, JsonObject document)
     {
-        if (vm.PendingNotReadyReads > 0)
+        if (vm.PendingStaleReads > 0)
+        {
+            vm.PendingStaleReads--;
+        }
+        else if (vm.PendingNotReadyReads > 0)
         {
             vm.PendingNotReadyReads--;
         }

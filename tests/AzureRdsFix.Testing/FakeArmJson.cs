@@ -111,7 +111,11 @@ internal static class FakeArmJson
             ["platformUpdateDomain"] = 0,
             ["platformFaultDomain"] = 0,
         };
-        var agent = vm.PendingNotReadyReads > 0 ? AgentState.NotReady : vm.Agent;
+        var stale = vm.PendingStaleReads > 0;
+        var agent = stale ? AgentState.Ready : vm.PendingNotReadyReads > 0 ? AgentState.NotReady : vm.Agent;
+
+        // The last status before the restart keeps its old time; once the agent is back it reports now.
+        var agentTime = vm.Restarts > 0 && !stale ? DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "2024-05-02T10:01:07+00:00";
         if (vm.Power is PowerState.Running or PowerState.Starting or PowerState.Stopping && agent != AgentState.Absent)
         {
             view["computerName"] = vm.Name.Length > 15 ? vm.Name[..15] : vm.Name;
@@ -131,7 +135,7 @@ internal static class FakeArmJson
                         ["level"] = "Info",
                         ["displayStatus"] = "Ready",
                         ["message"] = "GuestAgent is running and processing the extensions.",
-                        ["time"] = "2024-05-02T10:01:07+00:00",
+                        ["time"] = agentTime,
                     }),
                     ["extensionHandlers"] = new JsonArray(),
                 }

@@ -91,6 +91,14 @@ public sealed class FakeVm
     /// <summary>How many instance-view reads after a restart still show the agent Not Ready.</summary>
     public int AgentNotReadyReadsAfterRestart { get; set; } = 1;
 
+    /// <summary>
+    /// How many instance-view reads right after a restart still show the agent's last status from before it (Ready, with
+    /// the old time). After a restart, fresh Ready statuses carry the time of the read.
+    /// </summary>
+    public int StaleAgentReadsAfterRestart { get; set; }
+
+    internal int PendingStaleReads { get; set; }
+
     /// <summary>Run Commands received and accepted, in order.</summary>
     public List<FakeRunCommandCall> RunCommands { get; } = [];
 

@@ -13,26 +13,46 @@ public static class ArmClientFactory
     /// <summary>The environment variable <c>--auth token</c> reads its bearer token from.</summary>
     public const string AccessTokenVariable = "AZRDSFIX_ACCESS_TOKEN";
 
-    private const string PublicAudience = "https://management.azure.com/";
+    /// <summary>The Azure Stack Hub / az cli metadata document of an ARM endpoint (<c>authentication.audiences[0]</c>).</summary>
+    public const string MetadataPath = "metadata/endpoints?api-version=2015-01-01";
 
     /// <exception cref="AzureConnectionException">The options cannot produce a client (e.g. the token variable is unset).</exception>
     public static ArmClient Create(ConnectionOptions options, Func<string, string?> getEnvironmentVariable)
+        => Create(options, getEnvironmentVariable, TimeProvider.System, expiry: null);
+
+    /// <summary>
+    /// <paramref name="expiry"/> is told when the token is found expired during the run (by its own expiry or by ARM's
+    /// 401 ExpiredAuthenticationToken); a token already expired now is refused here.
+    /// </summary>
+    /// <exception cref="AzureConnectionException">The options cannot produce a client (token unset or already expired, …).</exception>
+    public static ArmClient Create(ConnectionOptions options, Func<string, string?> getEnvironmentVariable, TimeProvider time, AccessTokenExpiry? expiry)
     {
-        var credential = CreateCredential(options, getEnvironmentVariable);
-        return new ArmClient(credential, defaultSubscriptionId: null, CreateClientOptions(options));
+        ArgumentNullException.ThrowIfNull(time);
+        var credential = CreateCredential(options, getEnvironmentVariable, time, expiry);
+        return new ArmClient(credential, defaultSubscriptionId: null, CreateClientOptions(options, expiry));
     }
 
-    public static ArmClientOptions CreateClientOptions(ConnectionOptions options)
+    public static ArmClientOptions CreateClientOptions(ConnectionOptions options, AccessTokenExpiry? expiry = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        HttpMessageHandler handler = new TransportFailureHandler(CreateHandler(options.PinnedCertificate));
+        if (expiry is not null)
+        {
+            handler = new ExpiredTokenHandler(expiry, handler);
+        }
+
         var clientOptions = new ArmClientOptions
         {
             Environment = ResolveEnvironment(options),
-            Transport = new HttpClientTransport(new TransportFailureHandler(CreateHandler(options.PinnedCertificate))),
+            Transport = new HttpClientTransport(handler),
         };
         clientOptions.Retry.MaxRetries = options.MaxRetries;
         clientOptions.Retry.Mode = RetryMode.Exponential;
         clientOptions.Retry.Delay = options.RetryDelay;
         clientOptions.Retry.MaxDelay = options.RetryMaxDelay;
+
+        // The same retries, except that the non-idempotent Run Command POST is never resent after a 5xx (ArmRetryPolicy).
+        clientOptions.RetryPolicy = new ArmRetryPolicy(options.MaxRetries, DelayStrategy.CreateExponentialDelayStrategy(options.RetryDelay, options.RetryMaxDelay));
         if (options.Scheduler is { } scheduler)
         {
             clientOptions.AddPolicy(new Scheduling.SchedulingPolicy(scheduler), HttpPipelinePosition.PerRetry);
@@ -42,7 +62,11 @@ public static class ArmClientFactory
     }
 
     public static TokenCredential CreateCredential(ConnectionOptions options, Func<string, string?> getEnvironmentVariable)
+        => CreateCredential(options, getEnvironmentVariable, TimeProvider.System, expiry: null);
+
+    public static TokenCredential CreateCredential(ConnectionOptions options, Func<string, string?> getEnvironmentVariable, TimeProvider time, AccessTokenExpiry? expiry)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var authority = options.Cloud switch
         {
             AzureCloudName.AzureChinaCloud => AzureAuthorityHosts.AzureChina,
@@ -53,7 +77,7 @@ public static class ArmClientFactory
 
         return options.Auth switch
         {
-            AuthMode.Token => CreateTokenCredential(getEnvironmentVariable),
+            AuthMode.Token => CreateTokenCredential(getEnvironmentVariable, time, expiry),
             AuthMode.Cli => new AzureCliCredential(new AzureCliCredentialOptions { AuthorityHost = authority, TenantId = tenant }),
             AuthMode.ManagedIdentity => CreateManagedIdentityCredential(authority, getEnvironmentVariable),
             AuthMode.WorkloadIdentity => new WorkloadIdentityCredential(
@@ -78,28 +102,75 @@ public static class ArmClientFactory
             && certificate.GetRawCertData().AsSpan().SequenceEqual(pinned.RawData);
     }
 
-    private static ArmEnvironment ResolveEnvironment(ConnectionOptions options)
+    /// <summary>
+    /// The environment: the cloud's own, or for a custom endpoint the given/discovered audience, else the cloud's own
+    /// audience taken verbatim from the SDK's ArmEnvironment, so the scope asked for (<c>ArmEnvironment.DefaultScope</c>
+    /// = audience + "/.default") is exactly the one the SDK asks for on that cloud (Azure.ResourceManager 1.7.0:
+    /// public "https://management.azure.com//.default", China "https://management.chinacloudapi.cn/.default",
+    /// US Government "https://management.usgovcloudapi.net/.default").
+    /// </summary>
+    public static ArmEnvironment ResolveEnvironment(ConnectionOptions options)
     {
-        if (options.ArmEndpoint is { } endpoint)
-        {
-            var audience = options.Cloud switch
-            {
-                AzureCloudName.AzureChinaCloud => ArmEnvironment.AzureChina.DefaultScope.Replace("/.default", "/", StringComparison.Ordinal),
-                AzureCloudName.AzureUSGovernment => ArmEnvironment.AzureGovernment.DefaultScope.Replace("/.default", "/", StringComparison.Ordinal),
-                _ => PublicAudience,
-            };
-            return new ArmEnvironment(endpoint, audience);
-        }
-
-        return options.Cloud switch
+        ArgumentNullException.ThrowIfNull(options);
+        var cloud = options.Cloud switch
         {
             AzureCloudName.AzureChinaCloud => ArmEnvironment.AzureChina,
             AzureCloudName.AzureUSGovernment => ArmEnvironment.AzureGovernment,
             _ => ArmEnvironment.AzurePublicCloud,
         };
+        if (options.ArmEndpoint is { } endpoint)
+        {
+            return new ArmEnvironment(endpoint, string.IsNullOrWhiteSpace(options.Audience) ? cloud.Audience : options.Audience);
+        }
+
+        return string.IsNullOrWhiteSpace(options.Audience) ? cloud : new ArmEnvironment(cloud.Endpoint, options.Audience);
     }
 
-    private static StaticTokenCredential CreateTokenCredential(Func<string, string?> getEnvironmentVariable)
+    /// <summary>
+    /// For a custom endpoint without --audience: the audience its <c>/metadata/endpoints</c> document names
+    /// (<c>authentication.audiences[0]</c>), as az cli and Azure Stack Hub's own tooling read it. An endpoint that does
+    /// not serve the document (or answers something else) keeps the cloud's audience; the result says which was used.
+    /// </summary>
+    public static async Task<(ConnectionOptions Options, string? Note)> ResolveAudienceAsync(ConnectionOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ArmEndpoint is not { } endpoint || !string.IsNullOrWhiteSpace(options.Audience))
+        {
+            return (options, null);
+        }
+
+        var fallback = $"{endpoint} serves no readable {MetadataPath.Split('?')[0]} document, so the token audience is {ResolveEnvironment(options).Audience} (the {options.Cloud} audience); pass --audience if the endpoint needs another.";
+        try
+        {
+            using var http = new HttpClient(CreateHandler(options.PinnedCertificate)) { Timeout = TimeSpan.FromSeconds(20) };
+            using var response = await http.GetAsync(new Uri(endpoint, MetadataPath), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return (options, fallback);
+            }
+
+            using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            if (document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("authentication", out var authentication)
+                && authentication.ValueKind == System.Text.Json.JsonValueKind.Object
+                && authentication.TryGetProperty("audiences", out var audiences)
+                && audiences.ValueKind == System.Text.Json.JsonValueKind.Array
+                && audiences.GetArrayLength() > 0
+                && audiences[0].ValueKind == System.Text.Json.JsonValueKind.String
+                && audiences[0].GetString() is { Length: > 0 } audience)
+            {
+                return (options with { Audience = audience }, null);
+            }
+
+            return (options, fallback);
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (options, fallback);
+        }
+    }
+
+    private static StaticTokenCredential CreateTokenCredential(Func<string, string?> getEnvironmentVariable, TimeProvider time, AccessTokenExpiry? expiry)
     {
         var token = getEnvironmentVariable(AccessTokenVariable);
         if (string.IsNullOrWhiteSpace(token))
@@ -108,7 +179,13 @@ public static class ArmClientFactory
                 $"--auth token needs a bearer token in the environment variable {AccessTokenVariable}, which is not set; set it (e.g. from 'az account get-access-token --query accessToken -o tsv') or choose another --auth.");
         }
 
-        return new StaticTokenCredential(token.Trim());
+        var credential = new StaticTokenCredential(token.Trim(), time, expiry);
+        if (credential.ExpiresOn is { } expires && time.GetUtcNow() >= expires)
+        {
+            throw new AzureConnectionException(StaticTokenCredential.ExpiredMessage(expires));
+        }
+
+        return credential;
     }
 
     private static ManagedIdentityCredential CreateManagedIdentityCredential(Uri authority, Func<string, string?> getEnvironmentVariable)

@@ -32,6 +32,13 @@ public sealed record ConnectionOptions
 
     public Uri? ArmEndpoint { get; init; }
 
+    /// <summary>
+    /// --audience: the token audience for a custom <see cref="ArmEndpoint"/> (the scope asked for is
+    /// <c>{audience}/.default</c>, as the SDK's ArmEnvironment forms it). Null: read from the endpoint's
+    /// <c>/metadata/endpoints</c>, else the cloud's own audience.
+    /// </summary>
+    public string? Audience { get; init; }
+
     public string? TenantId { get; init; }
 
     public AuthMode Auth { get; init; } = AuthMode.Default;

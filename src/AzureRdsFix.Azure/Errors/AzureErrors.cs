@@ -30,8 +30,10 @@ public static partial class AzureErrors
             // The SDK's retry policy wraps each attempt's failure; the last one says what is wrong now.
             AggregateException { InnerExceptions.Count: > 0 } e => Translate(e.InnerExceptions[^1], action),
             AzureConnectionException e => new(AzureErrorKind.Auth, e.Message),
+            AccessTokenExpiredException e => new(AzureErrorKind.Auth, $"Did not {action}: {e.Message}"),
             GuestChannelRefusedException e => new(AzureErrorKind.Unreachable, $"Did not {action}: {e.Message}"),
             AgentNotReadyException e => new(AzureErrorKind.Unreachable, $"Could not {action}: {e.Message}"),
+            RunCommandOutcomeUnknownException e => new(AzureErrorKind.Failed, $"Could not {action}: {e.Message}."),
             SnapshotNotSucceededException e => new(AzureErrorKind.Failed, $"Could not {action}: {e.Message}"),
             CredentialUnavailableException e => new(AzureErrorKind.Auth, DescribeUnavailableCredential(e, action)),
             AuthenticationFailedException e => new(

@@ -67,13 +67,41 @@ public sealed class RunCommandGuestChannel : IGuestChannel
         }
 
         var resource = _client.GetVirtualMachineResource(new ResourceIdentifier(vm.Id));
+        // The probe only reads: when its outcome is unknown (a 5xx after Azure may have started it) it is sent again, at
+        // most twice; a second probe run changes nothing. A script that writes is never resent.
+        var readOnly = string.Equals(request.Kind, "probe", StringComparison.Ordinal);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await RunOnceAsync(vm, resource, input, request, cancellationToken);
+            }
+            catch (RunCommandOutcomeUnknownException) when (readOnly && attempt < 2)
+            {
+                // Read-only: safe to send again.
+            }
+        }
+    }
+
+    private async Task<GuestRunResult> RunOnceAsync(VmRef vm, VirtualMachineResource resource, RunCommandInput input, GuestScriptRequest request, CancellationToken cancellationToken)
+    {
         var result = await _busyRetry.ExecuteAsync(
             async token =>
             {
                 // Started, then status reads the scheduler places (Run Command sends no Retry-After).
                 _poller.Scheduler.RememberLocation(vm.Id, vm.Location);
-                var operation = await resource.RunCommandAsync(WaitUntil.Started, input, token);
-                return await _poller.WaitAsync(operation, vm.SubscriptionId, token);
+                try
+                {
+                    var operation = await resource.RunCommandAsync(WaitUntil.Started, input, token);
+                    return await _poller.WaitAsync(operation, vm.SubscriptionId, token);
+                }
+                catch (RequestFailedException e) when (e.Status is 0 or >= 500)
+                {
+                    // The POST is not resent after a 5xx (ArmRetryPolicy): Azure may have started the script already.
+                    throw new RunCommandOutcomeUnknownException(
+                        $"Azure answered {(e.Status == 0 ? "with a lost connection" : $"{e.Status} {e.ErrorCode}")} after the {request.Name} script may have started on VM {vm.Name}, so its outcome is unknown; it was not sent again",
+                        e);
+                }
             },
             cancellationToken);
         return ReadResult(result);

@@ -14,8 +14,15 @@ public sealed class ArmVmPowerService(
     IVmInspector inspector,
     PowerOptions options,
     TimeProvider timeProvider,
-    LroPoller? poller = null) : IVmPowerService
+    LroPoller? poller = null,
+    TimeProvider? wallClock = null) : IVmPowerService
 {
+    /// <summary>
+    /// The agent's status time is Azure's wall-clock time, so the restart's end is taken from the wall clock too, not
+    /// from the run's scheduling clock (which tests and the benchmark may scale).
+    /// </summary>
+    private readonly TimeProvider _wallClock = wallClock ?? TimeProvider.System;
+
     private readonly LroPoller _poller = poller ?? new LroPoller(new AzureScheduler(timeProvider));
 
     public async Task<TriageFacts> RestartAsync(VmRef vm, CancellationToken cancellationToken)
@@ -26,19 +33,28 @@ public sealed class ArmVmPowerService(
         var restart = await resource.RestartAsync(WaitUntil.Started, cancellationToken);
         await _poller.WaitAsync(restart, vm.SubscriptionId, cancellationToken);
 
+        // Right after a restart the instance view can still show the agent's last status from before it ("Ready", old
+        // time): only a Ready status whose time is later than the restart's end shows the agent is back
+        // (vmAgent.statuses[].time; arm-shapes.md 2.3). The end is this machine's clock when the restart LRO was seen
+        // done, which is after Azure's own end time; a clock ahead of Azure's only makes the wait longer, never shorter
+        // than the agent's first fresh report (unconfirmed: how far ARM and local clocks may drift).
+        var restartEnded = _wallClock.GetUtcNow();
         var started = timeProvider.GetTimestamp();
         while (true)
         {
             var triage = await inspector.GetTriageAsync(vm, cancellationToken);
-            if (triage.Power == PowerState.Running && triage.Agent == AgentState.Ready)
+            if (triage.Power == PowerState.Running && triage.Agent == AgentState.Ready && triage.AgentStatusTime > restartEnded)
             {
                 return triage;
             }
 
             if (timeProvider.GetElapsedTime(started) >= options.AgentReadyTimeout)
             {
+                var state = triage.Agent != AgentState.Ready || triage.Power != PowerState.Running
+                    ? $"was still {triage.Agent} (power state {triage.Power})"
+                    : $"had not reported since the restart (its Ready status is from {Format(triage.AgentStatusTime)}, the restart ended {Format(restartEnded)})";
                 throw new AgentNotReadyException(
-                    $"VM {vm.Name} was restarted but its VM agent was still {triage.Agent} (power state {triage.Power}) after {options.AgentReadyTimeout.TotalMinutes:0.#} minutes.");
+                    $"VM {vm.Name} was restarted but its VM agent {state} after {options.AgentReadyTimeout.TotalMinutes:0.#} minutes, so the change could not be verified.");
             }
 
             // The agent's return is read like an LRO's end: soon after it is likely, within the read budget, never
@@ -47,4 +63,8 @@ public sealed class ArmVmPowerService(
             await Task.Delay(delay > options.PollInterval ? delay : options.PollInterval, timeProvider, cancellationToken);
         }
     }
+
+    private static string Format(DateTimeOffset? time) => time is { } t
+        ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)
+        : "(no time)";
 }

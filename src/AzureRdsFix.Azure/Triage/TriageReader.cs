@@ -9,7 +9,14 @@ public static class TriageReader
     private const string PowerStatePrefix = "PowerState/";
 
     public static TriageFacts Read(OsKind os, VirtualMachineInstanceView? instanceView) =>
-        new(os, ReadPower(instanceView), ReadAgent(instanceView), instanceView?.OSName);
+        new(os, ReadPower(instanceView), ReadAgent(instanceView), instanceView?.OSName) { AgentStatusTime = ReadAgentTime(instanceView) };
+
+    /// <summary>The time of the agent's Ready status (instance view vmAgent.statuses[].time), if it has one.</summary>
+    public static DateTimeOffset? ReadAgentTime(VirtualMachineInstanceView? instanceView) =>
+        instanceView?.VmAgent?.Statuses
+            .Where(s => string.Equals(s.DisplayStatus, "Ready", StringComparison.OrdinalIgnoreCase))
+            .Select(s => s.Time)
+            .Max();
 
     public static PowerState ReadPower(VirtualMachineInstanceView? instanceView)
     {

@@ -9,7 +9,7 @@ public sealed record ScopeArguments(
     IReadOnlyList<KeyValuePair<string, string>> Tags,
     Shard? Shard);
 
-public sealed record ConnectionArguments(string Cloud, Uri? ArmEndpoint, string? Tenant, string Auth);
+public sealed record ConnectionArguments(string Cloud, Uri? ArmEndpoint, string? Tenant, string Auth, string? Audience = null);
 
 public sealed record ExecutionArguments(int MaxParallel, string Channel, TimeSpan StepTimeout, string? JournalPath, string? ResumePath);
 

@@ -10,6 +10,7 @@ public static class OptionNames
     public const string Cloud = "--cloud";
     public const string ArmEndpoint = "--arm-endpoint";
     public const string Tenant = "--tenant";
+    public const string Audience = "--audience";
     public const string Auth = "--auth";
     public const string MaxParallel = "--max-parallel";
     public const string Channel = "--channel";

@@ -20,6 +20,7 @@ public sealed class RunOptions
     public Option<string> Cloud { get; } = Choice(OptionNames.Cloud, "AzureCloud", Clouds, "Azure cloud.");
     public Option<string?> ArmEndpoint { get; } = new(OptionNames.ArmEndpoint) { Description = "Any ARM-compatible endpoint (https), e.g. the simulator or Azure Stack Hub." };
     public Option<string?> Tenant { get; } = new(OptionNames.Tenant) { Description = "Microsoft Entra tenant id." };
+    public Option<string?> Audience { get; } = new(OptionNames.Audience) { Description = "Token audience for --arm-endpoint (default: read from the endpoint's /metadata/endpoints, as Azure Stack Hub serves it, else the cloud's)." };
     public Option<string> Auth { get; } = Choice(OptionNames.Auth, "default", AuthModes, "How to authenticate; 'token' reads a bearer token from AZRDSFIX_ACCESS_TOKEN.");
 
     public Option<int> MaxParallel { get; } = new(OptionNames.MaxParallel) { Description = "Most VMs worked on at once; Azure's budgets pace the work below it.", DefaultValueFactory = _ => 2048 };
@@ -45,7 +46,7 @@ public sealed class RunOptions
     {
         foreach (var option in new Option[]
         {
-            Subscription, ResourceGroup, Vm, Tag, Shard, Cloud, ArmEndpoint, Tenant, Auth,
+            Subscription, ResourceGroup, Vm, Tag, Shard, Cloud, ArmEndpoint, Audience, Tenant, Auth,
             MaxParallel, Channel, StepTimeout, Journal, Resume, Out, Format, FailOn, Quiet, WarnDays,
         })
         {
@@ -110,7 +111,7 @@ public sealed class RunOptions
 
     public void AddConnectionOptions(Command command)
     {
-        foreach (var option in new Option[] { Cloud, ArmEndpoint, Tenant, Auth })
+        foreach (var option in new Option[] { Cloud, ArmEndpoint, Audience, Tenant, Auth })
         {
             command.Options.Add(option);
         }
@@ -128,7 +129,12 @@ public sealed class RunOptions
         result.GetValue(Cloud)!,
         ParseEndpoint(result.GetValue(ArmEndpoint)),
         ValidateTenant(result.GetValue(Tenant)),
-        result.GetValue(Auth)!);
+        result.GetValue(Auth)!,
+        ValidateAudience(result.GetValue(Audience)));
+
+    private static string? ValidateAudience(string? text) => text is null || (text.Trim().Length > 0 && !text.Any(char.IsWhiteSpace))
+        ? text
+        : throw new UsageException($"{OptionNames.Audience} '{text}' is not a token audience: expected an application ID URI such as https://management.azure.com/ (no spaces).");
 
     public OutputArguments BindOutput(ParseResult result)
     {

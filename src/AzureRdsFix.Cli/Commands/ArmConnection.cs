@@ -13,6 +13,7 @@ public static class ArmConnection
     {
         Cloud = Enum.Parse<AzureCloudName>(connection.Cloud, ignoreCase: true),
         ArmEndpoint = connection.ArmEndpoint,
+        Audience = connection.Audience,
         TenantId = connection.Tenant,
         Auth = connection.Auth switch
         {
@@ -27,15 +28,47 @@ public static class ArmConnection
         Scheduler = new AzureScheduler(services.Time),
     };
 
-    public static ArmClient Create(CliServices services, ConnectionOptions options)
+    public static ArmClient Create(CliServices services, ConnectionOptions options) => Create(services, options, expiry: null);
+
+    /// <summary>
+    /// The client; <paramref name="expiry"/> (when given) is told if the token expires during the run. A token that is
+    /// already expired, or missing, is a tool failure (exit 3) before any Azure call.
+    /// </summary>
+    public static ArmClient Create(CliServices services, ConnectionOptions options, AccessTokenExpiry? expiry)
     {
+        ArgumentNullException.ThrowIfNull(services);
         try
         {
-            return ArmClientFactory.Create(options, services.Environment.GetVariable);
+            return ArmClientFactory.Create(options, services.Environment.GetVariable, services.Time, expiry);
         }
         catch (AzureConnectionException ex)
         {
             throw new ToolFailureException(ex.Message, ex);
         }
+    }
+
+    /// <summary>
+    /// Fills in the token audience of a custom endpoint from its /metadata/endpoints (unless --audience gave one), and
+    /// says on stderr what the run assumes when it cannot know: the audience used, or that an opaque token's expiry is
+    /// unknown. Never prints the token.
+    /// </summary>
+    public static async Task<ConnectionOptions> PrepareAsync(CliServices services, ConnectionOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var (resolved, note) = await ArmClientFactory.ResolveAudienceAsync(options, cancellationToken);
+        if (note is not null)
+        {
+            await services.IO.Error.WriteLineAsync($"azrdsfix: note: {note}");
+        }
+
+        if (resolved.Auth == AuthMode.Token
+            && services.Environment.GetVariable(ArmClientFactory.AccessTokenVariable) is { Length: > 0 } token
+            && AccessTokens.ReadJwtExpiry(token.Trim()) is null)
+        {
+            await services.IO.Error.WriteLineAsync(
+                $"azrdsfix: note: the token in {ArmClientFactory.AccessTokenVariable} is not a JWT, so its expiry cannot be read; it is assumed valid until ARM refuses it, and the run stops at the first 401 ExpiredAuthenticationToken.");
+        }
+
+        return resolved;
     }
 }

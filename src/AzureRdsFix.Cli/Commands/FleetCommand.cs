@@ -56,8 +56,14 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             return ExitCodes.BadInput;
         }
 
-        var connection = ArmConnection.Options(services, args.Connection);
-        var client = ArmConnection.Create(services, connection);
+        var connection = await ArmConnection.PrepareAsync(services, ArmConnection.Options(services, args.Connection), cancellationToken);
+
+        // A token that expires mid-run stops the run (exit 3, one sentence) instead of failing every remaining call.
+        var expiry = new AccessTokenExpiry();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        expiry.OnExpired(_ => stop.CancelAsync());
+        var client = ArmConnection.Create(services, connection, expiry);
+        cancellationToken = stop.Token;
 
         var startedAt = services.Time.GetUtcNow();
         folder.SeedFrom(resumePath, currentDirectory);
@@ -100,7 +106,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
 
         try
         {
-            return await RunOutput.FinishAsync(services, report, args.Output, outDir, journal, result.Cancelled, result.AuthFailedEverywhere);
+            return await RunOutput.FinishAsync(services, report, args.Output, outDir, journal, result.Cancelled, result.AuthFailedEverywhere, expiry.Message);
         }
         finally
         {

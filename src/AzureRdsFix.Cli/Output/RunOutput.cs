@@ -10,8 +10,10 @@ namespace AzureRdsFix.Cli.Output;
 /// <summary>How every run ends: report files, the journal's last record, the table, pipeline commands and the exit code.</summary>
 public static class RunOutput
 {
-    public static async Task<int> FinishAsync(CliServices services, RunReport report, OutputArguments output, string outDir, JournalWriter? journal, bool cancelled, bool authFailedEverywhere)
+    /// <param name="stoppedBecause">Why the run was stopped from inside (e.g. the access token expired): exit 3 with that sentence.</param>
+    public static async Task<int> FinishAsync(CliServices services, RunReport report, OutputArguments output, string outDir, JournalWriter? journal, bool cancelled, bool authFailedEverywhere, string? stoppedBecause = null)
     {
+        cancelled |= stoppedBecause is not null;
         var written = ReportFiles.Write(report, outDir, output.Formats);
         var summary = SummaryRenderer.SummaryLine(report);
         if (journal is not null)
@@ -41,6 +43,13 @@ public static class RunOutput
         if (AzurePipelines.IsActive(services.Environment.GetVariable))
         {
             AzurePipelines.Write(io.Out, report, written.Markdown);
+        }
+
+        if (stoppedBecause is not null)
+        {
+            var resume = journal is null ? string.Empty : $" In-flight steps are recorded; continue with: azrdsfix {report.Command} {OptionNames.Resume} {journal.Path}";
+            await io.Error.WriteLineAsync($"azrdsfix: {stoppedBecause}{resume}");
+            return ExitCodes.ToolFailure;
         }
 
         if (cancelled)

@@ -12,9 +12,22 @@ internal sealed class ArmPipeline(SimulationState state)
 {
     private readonly ArmHeaders _headers = new(state.Time);
 
+    /// <summary>The token audience the simulator announces in /metadata/endpoints and accepts in a JWT's aud.</summary>
+    public const string Audience = "https://management.simulated.azrdsfix.invalid/";
+
+    /// <summary>Audiences real ARM accepts besides its own metadata's first one.</summary>
+    private static readonly string[] AcceptedAudiences = [Audience, "https://management.azure.com/", "https://management.core.windows.net/"];
+
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        if (request.Method == "GET" && string.Equals(request.Path.Value?.TrimEnd('/'), "/metadata/endpoints", StringComparison.OrdinalIgnoreCase))
+        {
+            // Served without a token, as ARM and Azure Stack Hub do: the client reads its token audience from here.
+            await WriteAsync(context.Response, request.Method, ArmOperation.Unknown, MetadataEndpoints(request), null);
+            return;
+        }
+
         var route = ArmRoute.Match(request.Method, request.Path.Value ?? "/", string.Equals(request.Query["monitor"], "true", StringComparison.OrdinalIgnoreCase));
         state.Counters.Count(route.Operation);
         var (reply, throttleHeader) = await AnswerAsync(context, route);
@@ -30,6 +43,22 @@ internal sealed class ArmPipeline(SimulationState state)
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length <= "Bearer ".Length)
         {
             return (ArmErrors.Unauthenticated(), null);
+        }
+
+        if (Jwt.Read(authorization["Bearer ".Length..].Trim()) is { } jwt)
+        {
+            // A JWT is held to its own claims as ARM holds it (arm-shapes.md 3.8); an opaque token is taken as is.
+            if (jwt.Expires is { } expires && state.Now >= expires)
+            {
+                return (ArmErrors.Gateway(401, "ExpiredAuthenticationToken",
+                    $"The access token expiry UTC time '{expires.UtcDateTime.ToString("M/d/yyyy h:mm:ss tt", System.Globalization.CultureInfo.InvariantCulture)}' is earlier than current UTC time '{state.Now.UtcDateTime.ToString("M/d/yyyy h:mm:ss tt", System.Globalization.CultureInfo.InvariantCulture)}'."), null);
+            }
+
+            if (jwt.Audience is { } audience && !AcceptedAudiences.Any(a => string.Equals(a.TrimEnd('/'), audience.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)))
+            {
+                return (ArmErrors.Gateway(401, "InvalidAuthenticationTokenAudience",
+                    $"The access token has been obtained for wrong audience or resource '{audience}'. It should exactly match with one of the allowed audiences '{string.Join("','", AcceptedAudiences)}'."), null);
+            }
         }
 
         if (route.Operation == ArmOperation.Unknown)
@@ -198,6 +227,26 @@ internal sealed class ArmPipeline(SimulationState state)
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = bytes.Length;
         await response.Body.WriteAsync(bytes);
+    }
+
+    /// <summary>
+    /// GET {arm}/metadata/endpoints?api-version=2015-01-01, the shape az cli and Azure Stack Hub read
+    /// (authentication.loginEndpoint, authentication.audiences[0] = the token audience).
+    /// </summary>
+    private static ArmReply MetadataEndpoints(HttpRequest request)
+    {
+        var baseUrl = $"{request.Scheme}://{request.Host}/";
+        return ArmReply.Ok(new JsonObject
+        {
+            ["galleryEndpoint"] = baseUrl,
+            ["graphEndpoint"] = "https://graph.windows.net/",
+            ["portalEndpoint"] = baseUrl,
+            ["authentication"] = new JsonObject
+            {
+                ["loginEndpoint"] = "https://login.microsoftonline.com/",
+                ["audiences"] = new JsonArray(Audience, "https://management.azure.com/"),
+            },
+        });
     }
 
     private static string ResourceType(ArmRoute route) => route.Track switch

@@ -10,7 +10,7 @@ namespace AzureRdsFix.Simulation.Arm;
 /// VirtualMachines_RunCommand (the action): LRO pattern A — 202, empty body, Azure-AsyncOperation + Location, no
 /// Retry-After. Synchronous 409s for "another one is running" and "VM not running"; an agent that is not ready fails
 /// the LRO later with VMAgentStatusCommunicationError (so does an agent that has not reported since a restart). A VM
-/// with osProfile.allowExtensionOperations false refuses it. The RunCommandGatewayErrors fault accepts and runs the
+/// with osProfile.allowExtensionOperations false refuses it. The RunCommandGatewayErrorAt fault accepts and runs the
 /// command, then answers 504 GatewayTimeout as ARM's gateway does when the provider's answer is late.
 /// </summary>
 internal static class RunCommandHandler
@@ -62,11 +62,11 @@ internal static class RunCommandHandler
             var operation = agentBack ? Run(state, request, vm, script, parameters) : AgentFailure(state, request, vm);
             vm.RunCommandBusyUntil = operation.Due;
             state.Operations.Add(operation);
-            if (vm.GatewayErrorsLeft > 0)
+            vm.RunCommandsAccepted++;
+            if (vm.RunCommandsAccepted == vm.Faults.RunCommandGatewayErrorAt)
             {
                 // Accepted and running, but the client hears a gateway timeout (arm-shapes.md 1.2: gateway errors carry
                 // x-ms-failure-cause: gateway). A client that resends the POST starts the script a second time.
-                vm.GatewayErrorsLeft--;
                 return ArmErrors.Gateway(504, "GatewayTimeout",
                     "The gateway did not receive a response from 'Microsoft.Compute' within the specified time period.");
             }

@@ -66,9 +66,9 @@ internal static class FleetBuilder
         var agent = Parse(source, vm, "agent", vm.Agent ?? "Ready", (AgentState.Ready, "Ready"), (AgentState.NotReady, "NotReady"));
         var guest = os == OsKind.Windows ? Guest(source, vm) : null;
         var faults = vm.Faults is { } f
-            ? new VmFaults(f.RunCommandConflicts, f.TruncateStdout, f.StderrNoise, f.RunCommandGatewayErrors, TimeSpan.FromMilliseconds(f.AgentLagAfterRestartMs), f.AgentFlaps)
+            ? new VmFaults(f.RunCommandConflicts, f.TruncateStdout, f.StderrNoise, f.RunCommandGatewayErrorAt, TimeSpan.FromMilliseconds(f.AgentLagAfterRestartMs), f.AgentFlaps)
             : VmFaults.None;
-        if (faults.RunCommandConflicts < 0 || faults.AgentFlaps < 0 || faults.RunCommandGatewayErrors < 0 || faults.AgentLagAfterRestart < TimeSpan.Zero)
+        if (faults.RunCommandConflicts < 0 || faults.AgentFlaps < 0 || faults.RunCommandGatewayErrorAt < 0 || faults.AgentLagAfterRestart < TimeSpan.Zero)
         {
             throw Error(source, $"VM '{vm.Name}' has a negative fault count or time");
         }

@@ -35,4 +35,4 @@ internal sealed record VmFile(
     bool EphemeralOsDisk,
     string? DiskEncryptionSetId);
 
-internal sealed record VmFaultsFile(int RunCommandConflicts, bool TruncateStdout, bool StderrNoise, int RunCommandGatewayErrors, int AgentLagAfterRestartMs, int AgentFlaps = 0);
+internal sealed record VmFaultsFile(int RunCommandConflicts, bool TruncateStdout, bool StderrNoise, int RunCommandGatewayErrorAt, int AgentLagAfterRestartMs, int AgentFlaps = 0);

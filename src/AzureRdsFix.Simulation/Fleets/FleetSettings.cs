@@ -26,9 +26,9 @@ public sealed record ThrottleSettings(bool Enabled = false, double TimeScale = 1
 /// <param name="StderrNoise">StdErr carries PowerShell CLIXML progress records, as real runs often do.</param>
 /// <param name="AgentFlaps">The first N Run Commands find the VM agent gone although the instance view said Ready (it flapped
 /// between the read and the call): each fails after the agent timeout with VMAgentStatusCommunicationError.</param>
-/// <param name="RunCommandGatewayErrors">
-/// The first N Run Command POSTs are accepted (the script runs) but the gateway answers 504 GatewayTimeout, as when ARM
-/// times out waiting for Compute after Compute took the request: a client that resends runs the script again.
+/// <param name="RunCommandGatewayErrorAt">
+/// The Nth accepted Run Command POST (1-based; 0 = never) runs its script, but the gateway answers 504 GatewayTimeout,
+/// as when ARM times out waiting for Compute after Compute took the request: a client that resends runs it again.
 /// </param>
 /// <param name="AgentLagAfterRestart">
 /// After a restart ends, the agent takes this long to report again; until then the instance view still shows its last
@@ -38,7 +38,7 @@ public sealed record VmFaults(
     int RunCommandConflicts = 0,
     bool TruncateStdout = false,
     bool StderrNoise = false,
-    int RunCommandGatewayErrors = 0,
+    int RunCommandGatewayErrorAt = 0,
     TimeSpan AgentLagAfterRestart = default,
     int AgentFlaps = 0)
 {

@@ -42,7 +42,6 @@ public sealed class SimulatedVm
         Faults = faults;
         ConflictsLeft = faults.RunCommandConflicts;
         AgentFlapsLeft = faults.AgentFlaps;
-        GatewayErrorsLeft = faults.RunCommandGatewayErrors;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{subscription.Id}/{resourceGroup}/{name}".ToLowerInvariant()));
         VmId = new Guid(hash.AsSpan(0, 16));
         OsDiskName = $"{name}_OsDisk_1_{Convert.ToHexStringLower(hash.AsSpan(16, 16))}";
@@ -112,6 +111,9 @@ public sealed class SimulatedVm
 
     internal int ConflictsLeft { get; set; }
 
+    /// <summary>Run Command POSTs the platform accepted so far (for the RunCommandGatewayErrorAt fault).</summary>
+    internal int RunCommandsAccepted { get; set; }
+
     /// <summary>The (scaled) time this VM's long-running operations took in all, as drawn: what no client can be faster than.</summary>
     public TimeSpan LroTime => TimeSpan.FromTicks(Interlocked.Read(ref _lroTicks));
 
@@ -124,8 +126,6 @@ public sealed class SimulatedVm
 
     /// <summary>Run Commands still to meet a flapped agent (see <see cref="VmFaults.AgentFlaps"/>).</summary>
     internal int AgentFlapsLeft { get; set; }
-
-    internal int GatewayErrorsLeft { get; set; }
 
     /// <summary>Until then (after a restart) the agent has not reported again: the instance view shows its stale status.</summary>
     internal DateTimeOffset AgentBackAt { get; set; }
