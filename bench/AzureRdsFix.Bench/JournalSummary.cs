@@ -13,7 +13,8 @@ public sealed record JournalSummary(
     double MeanVmSeconds,
     double MaxVmSeconds)
 {
-    public static JournalSummary Read(string path)
+    /// <param name="clockScale">The tool's clock ran 1 / clockScale times fast (ScaledClock): its journal times are multiplied back.</param>
+    public static JournalSummary Read(string path, double clockScale = 1)
     {
         var steps = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -45,14 +46,14 @@ public sealed record JournalSummary(
                     if (stepStarts.Remove((finished.VmId, step), out var from))
                     {
                         var (sum, count) = stepTimes.GetValueOrDefault(step);
-                        stepTimes[step] = (sum + (at - from).TotalSeconds, count + 1);
+                        stepTimes[step] = (sum + ((at - from).TotalSeconds * clockScale), count + 1);
                     }
 
                     break;
                 case VmFinished outcome:
                     var name = outcome.Report.Outcome.ToString();
                     outcomes[name] = outcomes.GetValueOrDefault(name) + 1;
-                    vmTimes.Add((at - vmFirst.GetValueOrDefault(outcome.VmId, at)).TotalSeconds);
+                    vmTimes.Add((at - vmFirst.GetValueOrDefault(outcome.VmId, at)).TotalSeconds * clockScale);
                     break;
             }
         }

@@ -22,7 +22,7 @@ public sealed class RunOptions
     public Option<string?> Tenant { get; } = new(OptionNames.Tenant) { Description = "Microsoft Entra tenant id." };
     public Option<string> Auth { get; } = Choice(OptionNames.Auth, "default", AuthModes, "How to authenticate; 'token' reads a bearer token from AZRDSFIX_ACCESS_TOKEN.");
 
-    public Option<int> MaxParallel { get; } = new(OptionNames.MaxParallel) { Description = "VMs worked on at once.", DefaultValueFactory = _ => 64 };
+    public Option<int> MaxParallel { get; } = new(OptionNames.MaxParallel) { Description = "Most VMs worked on at once; Azure's budgets pace the work below it.", DefaultValueFactory = _ => 2048 };
     public Option<string> Channel { get; } = Choice(OptionNames.Channel, "auto", ["auto", "runcommand", "serialconsole"], "How to run in-guest scripts: auto (Run Command) or runcommand; serialconsole is not built yet.");
     public Option<string> StepTimeout { get; } = new(OptionNames.StepTimeout) { Description = "Longest one step may take, e.g. 90s, 15m, 1h.", DefaultValueFactory = _ => "15m" };
     public Option<string?> Journal { get; } = new(OptionNames.Journal) { Description = "Where to write the run journal (default: journal.jsonl in the out folder)." };
@@ -79,9 +79,9 @@ public sealed class RunOptions
         var connection = BindConnection(result);
 
         var maxParallel = result.GetValue(MaxParallel);
-        if (maxParallel is < 1 or > 256)
+        if (maxParallel is < 1 or > 16384)
         {
-            throw new UsageException($"{OptionNames.MaxParallel} {maxParallel} is out of range: expected a whole number from 1 to 256.");
+            throw new UsageException($"{OptionNames.MaxParallel} {maxParallel} is out of range: expected a whole number from 1 to 16384.");
         }
 
         if (result.GetValue(Channel) == "serialconsole")

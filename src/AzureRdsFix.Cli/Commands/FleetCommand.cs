@@ -66,7 +66,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         await journal.AppendAsync(RunStartedRecord(args, connection, runId, startedAt));
 
         var console = ConsoleFactory.For(services.IO);
-        var ports = services.CreatePorts(client);
+        var ports = services.CreatePorts(client, connection);
         EngineResult result;
         if (args.Output.Quiet)
         {

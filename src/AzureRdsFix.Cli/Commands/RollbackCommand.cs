@@ -51,8 +51,9 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
         var runId = RunIdentity.NewRunId(services.Time);
         var folder = RunFolder.Choose(services.Environment.CurrentDirectory, output.OutDir, journalArg: null, resumePath: null, runId);
         var outDir = folder.OutDir;
-        var client = ArmConnection.Create(services, ArmConnection.Options(services, connectionArgs));
-        var ports = services.CreatePorts(client);
+        var connection = ArmConnection.Options(services, connectionArgs);
+        var client = ArmConnection.Create(services, connection);
+        var ports = services.CreatePorts(client, connection);
         var startedAt = services.Time.GetUtcNow();
         await using var journal = new JournalWriter(folder.JournalPath);
         await journal.AppendAsync(new RunStarted

@@ -24,6 +24,6 @@ public sealed record CliServices(IOContext IO, ICliEnvironment Environment, Time
     public Func<Engine.EnginePorts, Engine.EnginePorts> DecoratePorts { get; init; } = ports => ports;
 
     /// <summary>The engine's ports over one ArmClient: the only place commands get them from.</summary>
-    public Engine.EnginePorts CreatePorts(global::Azure.ResourceManager.ArmClient client)
-        => DecoratePorts(Engine.EnginePortsFactory.Create(client, GuestChannel, Power, Time));
+    public Engine.EnginePorts CreatePorts(global::Azure.ResourceManager.ArmClient client, Azure.Connection.ConnectionOptions connection)
+        => DecoratePorts(Engine.EnginePortsFactory.Create(client, GuestChannel, Power, Time, connection.Scheduler));
 }
