@@ -56,7 +56,7 @@ public sealed class CliApp(CliServices services)
         var lines = error.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var text = lines.Length <= 1
             ? error.Message.Trim().TrimEnd('.')
-            : $"{lines[0].TrimEnd(':', '.')}: expected one of {string.Join(", ", lines[1..].Select(l => l.Trim('\'', '.')))}";
+            : $"{lines[0].Replace("Must be one of", string.Empty, StringComparison.Ordinal).Trim().TrimEnd(':', '.')}: expected one of {string.Join(", ", lines[1..].Select(l => l.Trim('\'', '.')))}";
         var option = error.SymbolResult switch
         {
             System.CommandLine.Parsing.OptionResult o => o.Option.Name,
