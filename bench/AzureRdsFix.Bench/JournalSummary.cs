@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AzureRdsFix.Core.Journal;
 
 namespace AzureRdsFix.Bench;
@@ -19,56 +18,43 @@ public sealed record JournalSummary(
     {
         var steps = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var started = new Dictionary<(string, string), DateTimeOffset>();
+        var stepStarts = new Dictionary<(string, string), DateTimeOffset>();
         var stepTimes = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
         var vmFirst = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
         var vmTimes = new List<double>();
-        foreach (var line in File.ReadLines(path))
+        // Through the tool's own journal reader: the bench reads what the tool wrote, by the tool's schema.
+        foreach (var record in JournalFile.Read(path).Select(l => l.Event))
         {
-            if (line.Length == 0)
+            var at = record.At;
+            switch (record)
             {
-                continue;
-            }
-
-            using var entry = JsonDocument.Parse(line);
-            var root = entry.RootElement;
-            var type = root.GetProperty("type").GetString();
-            var vmId = root.TryGetProperty("vmId", out var id) ? id.GetString() : null;
-            if (vmId is null)
-            {
-                continue;
-            }
-
-            var at = root.GetProperty("at").GetDateTimeOffset();
-            vmFirst.TryAdd(vmId, at);
-            if (type == JournalTypes.Step)
-            {
-                var step = root.GetProperty("step").GetString()!;
-                var status = root.TryGetProperty("status", out var s) ? s.GetString() : null;
-                if (status == StepStatus.Started)
-                {
-                    started[(vmId, step)] = at;
-                }
-                else if (status == StepStatus.Succeeded)
-                {
-                    if (!steps.TryGetValue(vmId, out var list))
+                case VmDiscovered discovered:
+                    vmFirst.TryAdd(discovered.Vm.Id, at);
+                    break;
+                case StepStarted started:
+                    vmFirst.TryAdd(started.VmId, at);
+                    stepStarts[(started.VmId, started.Step.Name())] = at;
+                    break;
+                case StepFinished { Status: StepStatus.Succeeded } finished:
+                    var step = finished.Step.Name();
+                    if (!steps.TryGetValue(finished.VmId, out var list))
                     {
-                        steps[vmId] = list = [];
+                        steps[finished.VmId] = list = [];
                     }
 
                     list.Add(step);
-                    if (started.Remove((vmId, step), out var from))
+                    if (stepStarts.Remove((finished.VmId, step), out var from))
                     {
                         var (sum, count) = stepTimes.GetValueOrDefault(step);
                         stepTimes[step] = (sum + ((at - from).TotalSeconds * clockScale), count + 1);
                     }
-                }
-            }
-            else if (type == JournalTypes.VmOutcome)
-            {
-                var outcome = root.GetProperty("data").GetProperty("report").GetProperty("outcome").GetString() ?? "?";
-                outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-                vmTimes.Add((at - vmFirst[vmId]).TotalSeconds * clockScale);
+
+                    break;
+                case VmFinished outcome:
+                    var name = outcome.Report.Outcome.ToString();
+                    outcomes[name] = outcomes.GetValueOrDefault(name) + 1;
+                    vmTimes.Add((at - vmFirst.GetValueOrDefault(outcome.VmId, at)).TotalSeconds * clockScale);
+                    break;
             }
         }
 

@@ -10,12 +10,19 @@ public sealed class CliApp(CliServices services)
 {
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
+        if (args is ["--version"])
+        {
+            // The tool's assembly, not the host's: under `dotnet tool`, a test host or a single-file bundle alike.
+            await services.IO.Out.WriteLineAsync(ToolVersion.Full);
+            return ExitCodes.Success;
+        }
+
         var root = BuildRoot();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             var command = parse.CommandResult.Command.Name;
-            await services.IO.Error.WriteLineAsync($"azrdsfix: {parse.Errors[0].Message.TrimEnd('.')}. See 'azrdsfix {(command == "azrdsfix" ? string.Empty : command + " ")}--help'.");
+            await services.IO.Error.WriteLineAsync($"azrdsfix: {OneSentence(parse.Errors[0])}. See 'azrdsfix {(command == "azrdsfix" ? string.Empty : command + " ")}--help'.");
             return ExitCodes.BadInput;
         }
 
@@ -38,6 +45,25 @@ public sealed class CliApp(CliServices services)
             await services.IO.Error.WriteLineAsync($"azrdsfix: {ex.Message}");
             return ExitCodes.ToolFailure;
         }
+    }
+
+    /// <summary>
+    /// A parse error as one line naming the option: System.CommandLine lists the choices of a multi-choice option one per
+    /// line, which a pipeline log would show as several unrelated lines.
+    /// </summary>
+    private static string OneSentence(System.CommandLine.Parsing.ParseError error)
+    {
+        var lines = error.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var text = lines.Length <= 1
+            ? error.Message.Trim().TrimEnd('.')
+            : $"{lines[0].Replace("Must be one of", string.Empty, StringComparison.Ordinal).Trim().TrimEnd(':', '.')}: expected one of {string.Join(", ", lines[1..].Select(l => l.Trim('\'', '.')))}";
+        var option = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option.Name,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        return option is not null && !text.Contains(option, StringComparison.Ordinal) ? $"{option}: {text}" : text;
     }
 
     private RootCommand BuildRoot()

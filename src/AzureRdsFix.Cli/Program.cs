@@ -20,6 +20,13 @@ public static class Program
                 cancellation.Cancel();
             }
         };
+
+        // A pipeline cancel or `docker stop` sends SIGTERM: stop the same way as on Ctrl+C (journal flushed, exit 130).
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancellation.Cancel();
+        });
         return await new CliApp(services).RunAsync(args, cancellation.Token);
     }
 

@@ -55,7 +55,7 @@ public sealed class ChaosTests
         using (var child = StartChildFix(sim, pem, outDir))
         {
             var deadline = Stopwatch.StartNew();
-            while (!(Entries(journal) is var e && e.Any(x => x.Step == JournalSteps.Snapshot && x.Status == StepStatus.Succeeded)))
+            while (!(Entries(journal) is var e && e.Any(x => x.Is(JournalStep.Snapshot, StepStatus.Succeeded))))
             {
                 child.HasExited.Should().BeFalse("the child run must still be going when it is killed");
                 deadline.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(60));
@@ -66,7 +66,7 @@ public sealed class ChaosTests
             await child.WaitForExitAsync();
         }
 
-        Entries(journal).Should().NotContain(e => e.Type == JournalTypes.RunFinished, "the run was killed");
+        Entries(journal).Should().NotContain(e => e is RunFinished, "the run was killed");
 
         var resumed = await RunAsync(sim, ["fix", "--resume", journal, "--license-server", LicenseServer, "--yes"]);
 
@@ -80,7 +80,7 @@ public sealed class ChaosTests
         report.Vms.Should().HaveCount(fleet.VmCount).And.OnlyHaveUniqueItems(v => v.Id.ToLowerInvariant(), "every VM is reported exactly once");
 
         var entries = Entries(Path.Combine(outDir, "journal.jsonl"));
-        var finals = entries.Where(e => e.Type == JournalTypes.VmOutcome && e.Data!["final"]!.GetValue<bool>()).GroupBy(e => e.VmId!.ToLowerInvariant()).ToList();
+        var finals = entries.Where(e => e is VmFinished { Final: true }).GroupBy(e => e.VmId()!.ToLowerInvariant()).ToList();
         finals.Should().OnlyContain(g => g.Count() == 1, "each VM reaches its final outcome once");
 
         // A 5xx on a Run Command that writes leaves its outcome unknown: it is not resent, and the VM is left for --resume.
@@ -94,10 +94,10 @@ public sealed class ChaosTests
         {
             // A change in the guest only ever follows a snapshot of that VM's disk that had succeeded in Azure.
             var snapshot = snapshots.Should().ContainSingle(s => s.SourceVm == vm, $"{vm.Name} was changed").Subject;
-            var remediations = entries.Select((e, i) => (e, i)).Where(p => p.e.Step == JournalSteps.Remediate && p.e.Status == StepStatus.Started && string.Equals(p.e.VmId, vm.Id, StringComparison.OrdinalIgnoreCase)).ToList();
+            var remediations = entries.Select((e, i) => (e, i)).Where(p => p.e.Is(JournalStep.Remediate, StepStatus.Started) && string.Equals(p.e.VmId(), vm.Id, StringComparison.OrdinalIgnoreCase)).ToList();
             remediations.Should().NotBeEmpty($"{vm.Name}'s change is in the journal");
             entries.Take(remediations[0].i).Should().Contain(
-                e => string.Equals(e.VmId, vm.Id, StringComparison.OrdinalIgnoreCase) && e.Step == JournalSteps.Snapshot && e.Status == StepStatus.Succeeded,
+                e => string.Equals(e.VmId(), vm.Id, StringComparison.OrdinalIgnoreCase) && e.Is(JournalStep.Snapshot, StepStatus.Succeeded),
                 $"{vm.Name}'s snapshot {snapshot.Name} was verified before its change");
 
             // Without a kill the remediation runs once; a kill between its start and its recorded result may repeat it
@@ -166,5 +166,5 @@ public sealed class ChaosTests
     }
 
     // The child may have created the file but not yet written its first line: that is no entries yet, not a bad journal.
-    private static IReadOnlyList<JournalEntry> Entries(string journal) => File.Exists(journal) && new FileInfo(journal).Length > 0 ? JournalReader.Read(journal) : [];
+    private static IReadOnlyList<JournalEvent> Entries(string journal) => File.Exists(journal) && new FileInfo(journal).Length > 0 ? JournalReader.Read(journal) : [];
 }

@@ -151,11 +151,11 @@ public sealed class FixCommandTests
     private static void AssertSnapshotBeforeEveryRemediation(string journalPath)
     {
         var entries = Cli.Journal.JournalReader.Read(journalPath);
-        foreach (var remediation in entries.Select((e, i) => (e, i)).Where(p => p.e.Step == JournalSteps.Remediate && p.e.Status == StepStatus.Started))
+        foreach (var remediation in entries.Select((e, i) => (e, i)).Where(p => p.e.Is(JournalStep.Remediate, StepStatus.Started)))
         {
             entries.Take(remediation.i).Should().Contain(
-                e => e.VmId == remediation.e.VmId && e.Step == JournalSteps.Snapshot && e.Status == StepStatus.Succeeded,
-                $"{remediation.e.VmId} must have a recorded snapshot before its remediation starts");
+                e => e.VmId() == remediation.e.VmId() && e.Is(JournalStep.Snapshot, StepStatus.Succeeded),
+                $"{remediation.e.VmId()} must have a recorded snapshot before its remediation starts");
         }
     }
 

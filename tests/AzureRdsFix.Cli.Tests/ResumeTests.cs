@@ -28,7 +28,7 @@ public sealed class ResumeTests
         {
             // Halfway: some VMs finished, at least one snapshot taken, and the run still going.
             await WaitForAsync(
-                () => Entries(journal) is var e && e.Any(x => x.Step == JournalSteps.Snapshot && x.Status == StepStatus.Succeeded) && e.Any(x => x.Type == JournalTypes.VmOutcome),
+                () => Entries(journal) is var e && e.Any(x => x.Is(JournalStep.Snapshot, StepStatus.Succeeded)) && e.Any(x => x is VmFinished),
                 child,
                 TimeSpan.FromSeconds(60));
             child.Kill(entireProcessTree: true);
@@ -36,8 +36,8 @@ public sealed class ResumeTests
         }
 
         var cut = Entries(journal);
-        cut.Should().NotContain(e => e.Type == JournalTypes.RunFinished, "the run was killed before it finished");
-        var finishedBeforeKill = cut.Where(e => e.Type == JournalTypes.VmOutcome).Select(e => e.VmId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        cut.Should().NotContain(e => e is RunFinished, "the run was killed before it finished");
+        var finishedBeforeKill = cut.Where(e => e is VmFinished).Select(e => e.VmId()).ToHashSet(StringComparer.OrdinalIgnoreCase);
         finishedBeforeKill.Should().NotBeEmpty().And.HaveCountLessThan(13, "the run was cut halfway");
 
         var resumed = await sim.RunAsync("fix", "--resume", journal, "--license-server", "ls01.contoso.com", "--yes");
@@ -49,17 +49,17 @@ public sealed class ResumeTests
             .Should().OnlyContain(v => v.Outcome == VmOutcome.Fixed && v.Snapshot != null);
 
         var all = Entries(journal);
-        var finals = all.Where(e => e.Type == JournalTypes.VmOutcome && e.Data!["final"]!.GetValue<bool>()).GroupBy(e => e.VmId!.ToLowerInvariant());
+        var finals = all.Where(e => e is VmFinished { Final: true }).GroupBy(e => e.VmId()!.ToLowerInvariant());
         finals.Should().OnlyContain(g => g.Count() == 1, "every VM reaches its final outcome exactly once across both runs");
         finals.Should().HaveCount(13);
-        all.Where(e => e.Type == JournalTypes.Step && e.Step == "discover" && finishedBeforeKill.Contains(e.VmId))
-            .GroupBy(e => e.VmId).Should().OnlyContain(g => g.Count() == 1, "VMs finished before the kill are not worked on again");
+        all.Where(e => e is VmDiscovered && finishedBeforeKill.Contains(e.VmId()))
+            .GroupBy(e => e.VmId()).Should().OnlyContain(g => g.Count() == 1, "VMs finished before the kill are not worked on again");
 
         var snapshots = sim.Azure.Fleet.Subscriptions.SelectMany(s => s.AllSnapshots).ToArray();
         snapshots.GroupBy(s => s.SourceVm.Id).Should().OnlyContain(g => g.Count() == 1, "no VM is snapshotted twice");
-        foreach (var remediation in all.Select((e, i) => (e, i)).Where(p => p.e.Step == JournalSteps.Remediate && p.e.Status == StepStatus.Started))
+        foreach (var remediation in all.Select((e, i) => (e, i)).Where(p => p.e.Is(JournalStep.Remediate, StepStatus.Started)))
         {
-            all.Take(remediation.i).Should().Contain(e => e.VmId == remediation.e.VmId && e.Step == JournalSteps.Snapshot && e.Status == StepStatus.Succeeded);
+            all.Take(remediation.i).Should().Contain(e => e.VmId() == remediation.e.VmId() && e.Is(JournalStep.Snapshot, StepStatus.Succeeded));
         }
     }
 
@@ -71,16 +71,15 @@ public sealed class ResumeTests
         var journal = Path.Combine(outDir, "journal.jsonl");
         using var cancel = new CancellationTokenSource();
         var run = sim.RunAsync(["fix", "--license-server", "ls01.contoso.com", "--yes", "--out", outDir], null, cancellationToken: cancel.Token);
-        await WaitForAsync(() => Entries(journal).Any(e => e.Step == JournalSteps.Snapshot && e.Status == StepStatus.Succeeded), null, TimeSpan.FromSeconds(60));
+        await WaitForAsync(() => Entries(journal).Any(e => e.Is(JournalStep.Snapshot, StepStatus.Succeeded)), null, TimeSpan.FromSeconds(60));
         await cancel.CancelAsync();
         var result = await run;
 
         result.ExitCode.Should().Be(130, result.StdOut + result.StdErr);
         result.StdErr.Should().Contain("--resume");
         var entries = Entries(journal);
-        entries.Should().Contain(e => e.Status == StepStatus.Cancelled, "in-flight steps are recorded as such");
-        entries[^1].Type.Should().Be(JournalTypes.RunFinished);
-        entries[^1].Status.Should().Be(StepStatus.Cancelled);
+        entries.Should().Contain(e => e.IsCancelledStep(), "in-flight steps are recorded as such");
+        entries[^1].Should().BeOfType<RunFinished>().Which.Cancelled.Should().BeTrue();
 
         var resumed = await sim.RunAsync("fix", "--resume", journal, "--license-server", "ls01.contoso.com", "--yes");
         resumed.ExitCode.Should().Be(1);
@@ -110,7 +109,7 @@ public sealed class ResumeTests
         vm.Outcome.Should().Be(VmOutcome.Fixed, vm.Reason);
         vm.Reason.Should().Contain("after restart");
         vm.Changes.Should().Contain(c => c.Setting == "LicensingMode" && c.Before == "5" && c.After == "4");
-        Entries(journal).Should().Contain(e => e.Step == JournalSteps.Restart && e.Status == StepStatus.Succeeded);
+        Entries(journal).Should().Contain(e => e.Is(JournalStep.Restart, StepStatus.Succeeded));
         sim.Azure.Fleet.Subscriptions.SelectMany(s => s.AllSnapshots).Should().ContainSingle("the recorded snapshot is reused");
     }
 
@@ -124,10 +123,12 @@ public sealed class ResumeTests
 
         // The process died after sending the remediation: the guest is changed, the journal never saw the result.
         var lines = await File.ReadAllLinesAsync(journal);
-        var cut = Array.FindIndex(lines, l => l.Contains("\"step\":\"remediate\"", StringComparison.Ordinal) && l.Contains("\"status\":\"started\"", StringComparison.Ordinal));
+        var cut = Array.FindIndex(lines, l => l.Contains("\"type\":\"step-started\"", StringComparison.Ordinal) && l.Contains("\"step\":\"remediate\"", StringComparison.Ordinal));
+        cut.Should().BePositive();
         await File.WriteAllLinesAsync(journal, lines.Take(cut + 1));
 
-        await sim.RunAsync("fix", "--resume", journal, "--yes");
+        var resumed = await sim.RunAsync("fix", "--resume", journal, "--yes");
+        resumed.ExitCode.Should().BeOneOf([0, 1], resumed.StdErr);
         var vm = SimulatorSession.ReadReport(outDir).Vms.Should().ContainSingle().Subject;
         vm.Outcome.Should().Be(VmOutcome.Fixed, vm.Reason);
         vm.Changes.Should().Contain(c => c.Setting == "LicensingMode" && c.Before == "5" && c.After == "4", "the plan recorded before the remediation holds the before-values");
@@ -176,7 +177,7 @@ public sealed class ResumeTests
         return process;
     }
 
-    private static IReadOnlyList<JournalEntry> Entries(string journal) => File.Exists(journal) && new FileInfo(journal).Length > 0 ? JournalReader.Read(journal) : [];
+    private static IReadOnlyList<JournalEvent> Entries(string journal) => File.Exists(journal) && new FileInfo(journal).Length > 0 ? JournalReader.Read(journal) : [];
 
     private static async Task WaitForAsync(Func<bool> condition, Process? child, TimeSpan timeout)
     {

@@ -192,19 +192,19 @@ public sealed class RunFolderTests
     {
         using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "journal.jsonl");
-        var started = new JournalEntry { At = DateTimeOffset.UnixEpoch, Type = JournalTypes.RunStarted, RunId = "r" };
+        var started = new RunStarted { At = DateTimeOffset.UnixEpoch, RunId = "r", Command = RunCommand.Scan };
         await using (var journal = new JournalWriter(path))
         {
             await journal.AppendAsync(started);
         }
 
-        await File.AppendAllTextAsync(path, "{\"at\":\"2026-11-25T00:00:00+00:00\",\"ty");
+        await File.AppendAllTextAsync(path, "{\"type\":\"run-finished\",\"at\":\"2026-11-25T00:00:00+00:00\",\"ru");
         await using (var journal = new JournalWriter(path))
         {
-            await journal.AppendAsync(started with { Type = JournalTypes.RunFinished });
+            await journal.AppendAsync(new RunFinished { At = DateTimeOffset.UnixEpoch, RunId = "r", Cancelled = false, Summary = "s" });
         }
 
-        JournalReader.Read(path).Select(e => e.Type).Should().Equal(JournalTypes.RunStarted, JournalTypes.RunFinished);
+        JournalReader.Read(path).Select(e => e.GetType()).Should().Equal(typeof(RunStarted), typeof(RunFinished));
     }
 
     private static string OneSentence(string stderr)

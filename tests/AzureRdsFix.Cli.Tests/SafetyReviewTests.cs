@@ -47,7 +47,7 @@ public sealed class SafetyReviewTests
     public async Task Fix_RemediationResultWithoutChangesList_IsThatVmsFailedOutcomeNotTheWholeRun()
     {
         await using var sim = await SimulatorSession.StartAsync();
-        var (result, _) = await RunEngineAsync(sim, Args("fix", Fix()), ports => ports with
+        var (result, _) = await RunEngineAsync(sim, Args("fix", true), ports => ports with
         {
             Guest = new OverridingGuest(ports.Guest, (vm, request) => vm.Name == "rdsh-prod-01" && request.Kind == GuestScripts.RemediationKind
                 ? "AZRDSFIX remediate {\"status\":\"Applied\",\"changes\":null,\"unreachable\":null}"
@@ -64,7 +64,7 @@ public sealed class SafetyReviewTests
     {
         await using var sim = await SimulatorSession.StartAsync(options: new Simulation.SimulationOptions { LatencyScale = 0.01 });
         var snapshots = new CountingSnapshots();
-        var (result, journal) = await RunEngineAsync(sim, Args("fix", Fix(), "rdsh-prod-01"), ports =>
+        var (result, journal) = await RunEngineAsync(sim, Args("fix", true, "rdsh-prod-01"), ports =>
         {
             snapshots.Inner = ports.Snapshots;
             return ports with { Discovery = new DuplicatingDiscovery(ports.Discovery), Snapshots = snapshots };
@@ -72,7 +72,7 @@ public sealed class SafetyReviewTests
 
         result.Vms.Should().ContainSingle().Which.Outcome.Should().Be(VmOutcome.Fixed);
         snapshots.Created.Should().Be(1, "the VM is snapshotted once");
-        JournalReader.Read(journal).Count(e => e.Step == JournalSteps.Remediate && e.Status == StepStatus.Started)
+        JournalReader.Read(journal).Count(e => e.Is(JournalStep.Remediate, StepStatus.Started))
             .Should().Be(1, "the VM is remediated once, not by two workers at the same time");
     }
 
@@ -83,7 +83,7 @@ public sealed class SafetyReviewTests
         var vm = sim.Azure.Fleet.Vm("rdsh-prod-01");
 
         // A fix run that took the snapshot and was cut before its remediation changed anything.
-        var (_, journal) = await RunEngineAsync(sim, Args("fix", Fix(), vm.Id), ports => ports with
+        var (_, journal) = await RunEngineAsync(sim, Args("fix", true, vm.Id), ports => ports with
         {
             Guest = new OverridingGuest(ports.Guest, (_, request) => request.Kind == GuestScripts.RemediationKind ? "AZRDSFIX error {\"message\":\"cut\"}" : null),
         });
@@ -93,9 +93,9 @@ public sealed class SafetyReviewTests
 
         // Since then the snapshot was deleted (here: the record names one that does not exist).
         var snapshotLine = JsonNode.Parse(lines[cut])!;
-        var recordedId = snapshotLine["data"]!["Id"]!.GetValue<string>();
+        var recordedId = snapshotLine["snapshot"]!["id"]!.GetValue<string>();
         var goneId = recordedId[..(recordedId.LastIndexOf('/') + 1)] + "deleted-since";
-        snapshotLine["data"]!["Id"] = goneId;
+        snapshotLine["snapshot"]!["id"] = goneId;
         await File.WriteAllLinesAsync(journal, [.. lines.Take(cut), snapshotLine.ToJsonString()]);
         vm.Guest!.Registry.Get(LicensingCore, "LicensingMode")!.DWord.Should().Be(5, "nothing was changed yet");
 
@@ -141,20 +141,16 @@ public sealed class SafetyReviewTests
         (vm.Guest.Registry.Get(LicenseServersKey, "SpecifiedLicenseServers")?.Lines ?? []).Should().BeEmpty("no license server was set before the first fix");
     }
 
-    internal static FixArguments Fix(RestartPolicy restart = RestartPolicy.Auto) => new(["ls01.contoso.com"], 4, false, false, restart, true);
+    internal static string[] Args(string command, bool fix = false, params string[] vms) =>
+        [command, .. fix ? new[] { "--license-server", "ls01.contoso.com", "--yes" } : [], .. vms.SelectMany(v => new[] { "--vm", v }), "--max-parallel", "4"];
 
-    internal static RunArguments Args(string command, FixArguments? fix = null, params string[] vms) => new(
-        command,
-        new ScopeArguments([], [], vms, [], null),
-        new ConnectionArguments("AzureCloud", null, null, "token"),
-        new ExecutionArguments(4, "auto", TimeSpan.FromMinutes(5), null, null),
-        new OutputArguments(null, [], FailOn.Attention, true),
-        14,
-        fix);
-
-    /// <summary>Runs the real engine over the real ARM ports (pointed at the simulator), some of them replaced by <paramref name="decorate"/>.</summary>
-    internal static async Task<(EngineResult Result, string Journal)> RunEngineAsync(SimulatorSession sim, RunArguments args, Func<EnginePorts, EnginePorts> decorate)
+    /// <summary>
+    /// Runs the CLI as a user would (through CliApp) against the simulator, with some of the engine's real ARM ports
+    /// replaced by <paramref name="decorate"/> through the composition root's override.
+    /// </summary>
+    internal static async Task<(RunReport Result, string Journal)> RunEngineAsync(SimulatorSession sim, string[] args, Func<EnginePorts, EnginePorts> decorate)
     {
+        var outDir = Path.Combine(sim.Dir.Path, "engine");
         var services = new CliServices(
             IOContext.ForStrings(new StringWriter(), new StringWriter()),
             new DictionaryEnvironment(new Dictionary<string, string?> { ["AZRDSFIX_ACCESS_TOKEN"] = SimulatorSession.Token }, sim.Dir.Path),
@@ -162,31 +158,11 @@ public sealed class SafetyReviewTests
         {
             PinnedCertificate = sim.Azure.Certificate,
             GuestChannel = CliRunner.FastRetries,
+            DecoratePorts = decorate,
         };
-        var connection = new ConnectionArguments("AzureCloud", sim.Azure.Endpoint, null, "token");
-        var client = ArmConnection.Create(services, ArmConnection.Options(services, connection));
-        var ports = decorate(EnginePortsFactory.Create(client, services.GuestChannel, services.Power, TimeProvider.System));
-        var path = Path.Combine(sim.Dir.Path, "engine", "journal.jsonl");
-        EngineResult result;
-        await using (var journal = new JournalWriter(path))
-        {
-            // As the CLI starts every journal: a run's first record names its command, so --resume can read it.
-            await journal.AppendAsync(new Core.Journal.JournalEntry
-            {
-                At = TimeProvider.System.GetUtcNow(),
-                Type = Core.Journal.JournalTypes.RunStarted,
-                RunId = "run-safety",
-                Data = new JsonObject
-                {
-                    ["command"] = args.Command,
-                    ["subscriptions"] = new JsonArray(args.Scope.Subscriptions.Select(v => (JsonNode)v).ToArray()),
-                    ["vms"] = new JsonArray(args.Scope.Vms.Select(v => (JsonNode)v).ToArray()),
-                },
-            });
-            result = await new RunEngine(ports, args, "run-safety", journal, new SilentProgress(), TimeProvider.System, ResumeState.None).RunAsync(CancellationToken.None);
-        }
-
-        return (result, path);
+        var exit = await new CliApp(services).RunAsync([.. args, "--out", outDir, "--quiet", .. sim.Connection], CancellationToken.None);
+        exit.Should().BeOneOf([0, 1], "the run itself completes");
+        return (SimulatorSession.ReadReport(outDir), Path.Combine(outDir, "journal.jsonl"));
     }
 
     /// <summary>Answers some script runs itself (a non-null stdout from <paramref name="stdout"/>), passes the rest on.</summary>

@@ -32,6 +32,7 @@ public static class OptionNames
     public const string Fix = "--fix";
     public const string Port = "--port";
     public const string Fleet = "--fleet";
+    public const string Subscriptions = "--subscriptions";
 
     public const string AccessTokenVariable = "AZRDSFIX_ACCESS_TOKEN";
 }

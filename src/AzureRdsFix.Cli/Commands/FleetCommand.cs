@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using AzureRdsFix.Azure.Connection;
 using AzureRdsFix.Cli.Arguments;
 using AzureRdsFix.Cli.Engine;
@@ -39,12 +38,14 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         var currentDirectory = services.Environment.CurrentDirectory;
         var resumePath = args.Execution.ResumePath is { } given ? Path.GetFullPath(given, currentDirectory) : null;
         var resume = resumePath is null ? ResumeState.None : ResumeState.From(JournalView.Open(resumePath));
-        if (resume.Command is { } earlier && earlier != args.Command)
+        if (resume.Command is { } earlier && earlier.Name() != args.Command)
         {
-            throw new UsageException($"{OptionNames.Resume} '{args.Execution.ResumePath}' is the journal of a {earlier} run: resume it with 'azrdsfix {earlier} {OptionNames.Resume} {args.Execution.ResumePath}'.");
+            throw new UsageException(earlier == RunCommand.Rollback
+                ? $"{OptionNames.Resume} '{args.Execution.ResumePath}' is the journal of a rollback run: run rollback again with {OptionNames.Journal} of the fix run it undid."
+                : $"{OptionNames.Resume} '{args.Execution.ResumePath}' is the journal of a {earlier.Name()} run: resume it with 'azrdsfix {earlier.Name()} {OptionNames.Resume} {args.Execution.ResumePath}'.");
         }
 
-        args = ResumeOptions.Apply(args, resume.RecordedOptions);
+        args = ResumeOptions.Apply(args, resume.Started);
         var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
         var folder = RunFolder.Choose(currentDirectory, args.Output.OutDir, args.Execution.JournalPath, resumePath, runId);
         var outDir = folder.OutDir;
@@ -68,16 +69,10 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         var startedAt = services.Time.GetUtcNow();
         folder.SeedFrom(resumePath, currentDirectory);
         await using var journal = new JournalWriter(folder.JournalPath);
-        await journal.AppendAsync(new JournalEntry
-        {
-            At = startedAt,
-            Type = JournalTypes.RunStarted,
-            RunId = runId,
-            Data = RunOptionsRecord(args, connection),
-        });
+        await journal.AppendAsync(RunStartedRecord(args, connection, runId, startedAt));
 
         var console = ConsoleFactory.For(services.IO);
-        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time, connection.Scheduler);
+        var ports = services.CreatePorts(client, connection);
         EngineResult result;
         if (args.Output.Quiet)
         {
@@ -93,25 +88,9 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             result = await new RunEngine(ports, args, runId, journal, new PlainProgress(services.IO.Out), services.Time, resume).RunAsync(cancellationToken);
         }
 
-        var report = new RunReport
-        {
-            Tool = new ToolInfo("azrdsfix", ToolVersion.Current),
-            RunId = runId,
-            Command = args.Command,
-            StartedAt = startedAt,
-            FinishedAt = services.Time.GetUtcNow(),
-            Vms = result.Vms,
-            ScopeErrors = result.ScopeErrors,
-        };
-
-        try
-        {
-            return await RunOutput.FinishAsync(services, report, args.Output, outDir, journal, result.Cancelled, result.AuthFailedEverywhere, expiry.Message);
-        }
-        finally
-        {
-            (result.Vms as IDisposable)?.Dispose();
-        }
+        using var reports = result.Journal.Reports();
+        var report = RunOutput.Report(result.Journal, reports, args.Command, startedAt, services.Time.GetUtcNow());
+        return await RunOutput.FinishAsync(services, report, args.Output, outDir, journal, result.Cancelled, result.AuthFailedEverywhere, expiry.Message);
     }
 
     /// <summary>The options given on the command line, as opposed to defaulted: a resumed run takes the rest from its journal.</summary>
@@ -122,25 +101,37 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The run's options as the journal keeps them: what was asked, never a credential.</summary>
-    private static JsonObject RunOptionsRecord(RunArguments args, ConnectionOptions connection) => new()
+    private static RunStarted RunStartedRecord(RunArguments args, ConnectionOptions connection, string runId, DateTimeOffset at) => new()
     {
-        ["command"] = args.Command,
-        ["cloud"] = args.Connection.Cloud,
-        ["armEndpoint"] = args.Connection.ArmEndpoint?.ToString(),
-        ["resolvedEndpoint"] = connection.ResolvedEndpoint.ToString(),
-        ["auth"] = args.Connection.Auth,
-        ["tenant"] = args.Connection.Tenant,
-        ["subscriptions"] = new JsonArray(args.Scope.Subscriptions.Select(s => (JsonNode)s).ToArray()),
-        ["resourceGroups"] = new JsonArray(args.Scope.ResourceGroups.Select(s => (JsonNode)s).ToArray()),
-        ["vms"] = new JsonArray(args.Scope.Vms.Select(s => (JsonNode)s).ToArray()),
-        ["tags"] = new JsonArray(args.Scope.Tags.Select(t => (JsonNode)$"{t.Key}={t.Value}").ToArray()),
-        ["shard"] = args.Scope.Shard?.ToString(),
-        ["maxParallel"] = args.Execution.MaxParallel,
-        ["warnDays"] = args.WarnDays,
-        ["licenseServers"] = args.Fix is null ? null : new JsonArray(args.Fix.LicenseServers.Select(s => (JsonNode)s).ToArray()),
-        ["licensingMode"] = args.Fix?.LicensingMode,
-        ["removeRdsh"] = args.Fix?.RemoveRdsh,
-        ["removeLicensingRole"] = args.Fix?.RemoveLicensingRole,
-        ["restart"] = args.Fix?.Restart.ToString(),
+        At = at,
+        RunId = runId,
+        Command = RunCommands.Parse(args.Command),
+        ToolVersion = ToolVersion.Current,
+        Scope = new RecordedScope
+        {
+            Subscriptions = args.Scope.Subscriptions,
+            ResourceGroups = args.Scope.ResourceGroups,
+            Vms = args.Scope.Vms,
+            Tags = [.. args.Scope.Tags.Select(t => $"{t.Key}={t.Value}")],
+            Shard = args.Scope.Shard?.ToString(),
+        },
+        Fix = args.Fix is not { } fix ? null : new RecordedFix
+        {
+            LicenseServers = fix.LicenseServers,
+            LicensingMode = fix.LicensingMode,
+            RemoveRdsh = fix.RemoveRdsh,
+            RemoveLicensingRole = fix.RemoveLicensingRole,
+            Restart = fix.Restart.ToString().ToLowerInvariant(),
+        },
+        Connection = new RecordedConnection
+        {
+            Cloud = args.Connection.Cloud,
+            ArmEndpoint = args.Connection.ArmEndpoint?.ToString(),
+            ResolvedEndpoint = connection.ResolvedEndpoint.ToString(),
+            Auth = args.Connection.Auth,
+            Tenant = args.Connection.Tenant,
+        },
+        MaxParallel = args.Execution.MaxParallel,
+        WarnDays = args.WarnDays,
     };
 }

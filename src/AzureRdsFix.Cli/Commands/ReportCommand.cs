@@ -3,8 +3,7 @@ using AzureRdsFix.Cli.Arguments;
 using AzureRdsFix.Cli.Hosting;
 using AzureRdsFix.Cli.Journal;
 using AzureRdsFix.Cli.Output;
-using AzureRdsFix.Core.Model;
-using AzureRdsFix.Core.Reporting;
+using AzureRdsFix.Core.Journal;
 
 namespace AzureRdsFix.Cli.Commands;
 
@@ -27,38 +26,28 @@ public sealed class ReportCommand(CliServices services, RunOptions options)
 
     private async Task<int> ExecuteAsync(string[] journals, OutputArguments output)
     {
-        var views = journals
-            .Select(j => Path.GetFullPath(j, services.Environment.CurrentDirectory))
-            .Select(path => (Path: path, View: JournalView.Open(path)))
-            .ToArray();
-        var commands = views.Select(v => v.View.Command).Distinct().ToArray();
+        // One fold over the journals in the order given: a later journal's line for a VM replaces an earlier one.
+        var view = JournalView.Open(journals.Select(j => Path.GetFullPath(j, services.Environment.CurrentDirectory)).ToArray());
+        var commands = view.Starts.Select(s => s.Command).Distinct().ToArray();
         if (commands.Length > 1)
         {
-            throw new UsageException($"{OptionNames.Journal} names journals of different commands ({string.Join(", ", commands)}): merge only the shards of one run.");
+            throw new UsageException($"{OptionNames.Journal} names journals of different commands ({string.Join(", ", commands.Select(c => c.Name()))}): merge only the shards of one run.");
         }
 
-        var vms = new Dictionary<string, VmReport>(VmRef.IdComparer);
-        foreach (var last in views.SelectMany(v => v.View.Vms()).Select(v => v.LastReport).OfType<VmReport>())
-        {
-            vms[last.Id] = last;
-        }
-
-        var runId = views.Length == 1 ? views[0].View.RunId ?? "unknown" : $"merged-{views[0].View.RunId}";
-        var report = new RunReport
-        {
-            Tool = new ToolInfo("azrdsfix", ToolVersion.Current),
-            RunId = runId,
-            Command = commands[0] ?? "scan",
-            StartedAt = views.Select(v => v.View.StartedAt).Min() ?? services.Time.GetUtcNow(),
-            FinishedAt = views.Select(v => v.View.FinishedAt).Max() ?? services.Time.GetUtcNow(),
-            Vms = vms.Values.OrderBy(v => v.SubscriptionId, StringComparer.OrdinalIgnoreCase).ThenBy(v => v.Id, StringComparer.OrdinalIgnoreCase).ToArray(),
-            ScopeErrors = views.SelectMany(v => v.View.ScopeErrors).Distinct().ToArray(),
-        };
-
+        var runIds = view.Starts.Select(s => s.RunId).Distinct().ToArray();
+        var runId = runIds.Length == 1 ? runIds[0] : $"merged-{runIds[0]}";
         var outDir = RunFolder.ChooseOutDir(
             services.Environment.CurrentDirectory,
             output.OutDir,
-            views.Length == 1 ? Path.GetDirectoryName(views[0].Path)! : Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId));
+            view.Paths.Count == 1 ? Path.GetDirectoryName(view.Paths[0])! : Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId));
+        using var reports = view.Reports();
+        var report = RunOutput.Report(
+            view,
+            reports,
+            commands[0].Name(),
+            view.Starts.Min(s => s.At),
+            view.Fold.LastAt ?? services.Time.GetUtcNow(),
+            runId);
         return await RunOutput.FinishAsync(services, report, output, outDir, journal: null, cancelled: false, authFailedEverywhere: false);
     }
 }

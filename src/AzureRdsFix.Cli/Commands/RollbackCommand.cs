@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using AzureRdsFix.Azure.Errors;
 using AzureRdsFix.Cli.Arguments;
 using AzureRdsFix.Cli.Engine;
@@ -39,9 +37,9 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
     private async Task<int> ExecuteAsync(string journalPath, ConnectionArguments connectionArgs, OutputArguments output, bool yes, CancellationToken cancellationToken)
     {
         var source = JournalView.Open(Path.GetFullPath(journalPath, services.Environment.CurrentDirectory));
-        if (source.Command != "fix")
+        if (source.Command != RunCommand.Fix)
         {
-            throw new UsageException($"{OptionNames.Journal} '{journalPath}' is the journal of a {source.Command ?? "unknown"} run: rollback needs the journal of a fix run.");
+            throw new UsageException($"{OptionNames.Journal} '{journalPath}' is the journal of a {source.Command.Name()} run: rollback needs the journal of a fix run.");
         }
 
         var targets = source.Vms().Where(v => v.Remediation?.Changes.Any(c => c.Changed) == true).ToArray();
@@ -55,21 +53,22 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
         var outDir = folder.OutDir;
         var connection = ArmConnection.Options(services, connectionArgs);
         var client = ArmConnection.Create(services, connection);
-        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time, connection.Scheduler);
+        var ports = services.CreatePorts(client, connection);
         var startedAt = services.Time.GetUtcNow();
         await using var journal = new JournalWriter(folder.JournalPath);
-        await journal.AppendAsync(new JournalEntry
+        await journal.AppendAsync(new RunStarted
         {
             At = startedAt,
-            Type = JournalTypes.RunStarted,
             RunId = runId,
-            Data = new JsonObject { ["command"] = "rollback", ["journal"] = Path.GetFullPath(journalPath, services.Environment.CurrentDirectory), ["of"] = source.RunId },
+            Command = RunCommand.Rollback,
+            ToolVersion = ToolVersion.Current,
+            RollbackOf = source.RunId,
+            RollbackJournal = Path.GetFullPath(journalPath, services.Environment.CurrentDirectory),
         });
 
         IRunObserver observer = output.Quiet ? new SilentProgress() : new PlainProgress(services.IO.Out);
         var steps = new StepRunner(runId, journal, observer, services.Time, TimeSpan.FromMinutes(15));
         var guest = new GuestOperations(ports, steps);
-        var reports = new ConcurrentBag<VmReport>();
         var cancelled = false;
         try
         {
@@ -77,8 +76,8 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
             {
                 observer.Discovered(target.Vm);
                 var report = await RollBackAsync(ports, steps, guest, target, ct);
-                await journal.AppendAsync(new JournalEntry { At = services.Time.GetUtcNow(), Type = JournalTypes.VmOutcome, RunId = runId, VmId = target.Vm.Id, Data = new JsonObject { ["final"] = true, ["report"] = ReportJson.ToNode(report) } });
-                reports.Add(report);
+                await journal.AppendAsync(new VmDiscovered { At = services.Time.GetUtcNow(), RunId = runId, Vm = target.Vm });
+                await journal.AppendAsync(new VmFinished { At = services.Time.GetUtcNow(), RunId = runId, VmId = target.Vm.Id, Final = true, Report = report });
                 observer.Completed(report);
             });
         }
@@ -87,15 +86,9 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
             cancelled = true;
         }
 
-        var report = new RunReport
-        {
-            Tool = new ToolInfo("azrdsfix", ToolVersion.Current),
-            RunId = runId,
-            Command = "rollback",
-            StartedAt = startedAt,
-            FinishedAt = services.Time.GetUtcNow(),
-            Vms = reports.OrderBy(v => v.SubscriptionId, StringComparer.OrdinalIgnoreCase).ThenBy(v => v.Id, StringComparer.OrdinalIgnoreCase).ToArray(),
-        };
+        var view = journal.View();
+        using var reports = view.Reports();
+        var report = RunOutput.Report(view, reports, "rollback", startedAt, services.Time.GetUtcNow());
         return await RunOutput.FinishAsync(services, report, output, outDir, journal, cancelled, authFailedEverywhere: false);
     }
 

@@ -1,16 +1,16 @@
-using System.Text.Json.Nodes;
 using AzureRdsFix.Cli.Arguments;
+using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 
 namespace AzureRdsFix.Cli.Engine;
 
 /// <summary>
-/// --resume continues the recorded run: its scope and fix options come from the journal. Options given again must say
-/// the same thing; a different scope or fix would not be the same run.
+/// --resume continues the recorded run: its scope, fix and connection come from the journal. Options given again must
+/// say the same thing; a different scope, fix or Azure would not be the same run.
 /// </summary>
 public static class ResumeOptions
 {
-    public static RunArguments Apply(RunArguments args, JsonObject? recorded)
+    public static RunArguments Apply(RunArguments args, RunStarted? recorded)
     {
         if (recorded is null)
         {
@@ -18,40 +18,45 @@ public static class ResumeOptions
         }
 
         var scope = new ScopeArguments(
-            Pick(OptionNames.Subscription, args.Scope.Subscriptions, Strings(recorded, "subscriptions")),
-            Pick(OptionNames.ResourceGroup, args.Scope.ResourceGroups, Strings(recorded, "resourceGroups")),
-            Pick(OptionNames.Vm, args.Scope.Vms, Strings(recorded, "vms")),
-            Pick(OptionNames.Tag, args.Scope.Tags.Select(t => $"{t.Key}={t.Value}").ToArray(), Strings(recorded, "tags"))
+            Pick(OptionNames.Subscription, args.Scope.Subscriptions, recorded.Scope.Subscriptions),
+            Pick(OptionNames.ResourceGroup, args.Scope.ResourceGroups, recorded.Scope.ResourceGroups),
+            Pick(OptionNames.Vm, args.Scope.Vms, recorded.Scope.Vms),
+            Pick(OptionNames.Tag, args.Scope.Tags.Select(t => $"{t.Key}={t.Value}").ToArray(), recorded.Scope.Tags)
                 .Select(t => new KeyValuePair<string, string>(t[..t.IndexOf('=', StringComparison.Ordinal)], t[(t.IndexOf('=', StringComparison.Ordinal) + 1)..]))
                 .ToArray(),
-            PickShard(args.Scope.Shard, recorded["shard"]?.GetValue<string>()));
+            PickShard(args.Scope.Shard, recorded.Scope.Shard));
 
         var fix = args.Fix;
-        if (fix is not null && recorded["licenseServers"] is JsonArray)
+        if (fix is not null && recorded.Fix is { } recordedFix)
         {
-            var servers = Pick(OptionNames.LicenseServer, fix.LicenseServers, Strings(recorded, "licenseServers"));
-            var removeRdsh = fix.RemoveRdsh || recorded["removeRdsh"]?.GetValue<bool>() == true;
-            var removeRole = fix.RemoveLicensingRole || recorded["removeLicensingRole"]?.GetValue<bool>() == true;
-            var mode = recorded["licensingMode"]?.GetValue<int>() ?? fix.LicensingMode;
-            fix = fix with { LicenseServers = servers, RemoveRdsh = removeRdsh, RemoveLicensingRole = removeRole, LicensingMode = mode };
+            var servers = Pick(OptionNames.LicenseServer, fix.LicenseServers, recordedFix.LicenseServers);
+            var removeRdsh = fix.RemoveRdsh || recordedFix.RemoveRdsh;
+            var removeRole = fix.RemoveLicensingRole || recordedFix.RemoveLicensingRole;
+            fix = fix with { LicenseServers = servers, RemoveRdsh = removeRdsh, RemoveLicensingRole = removeRole, LicensingMode = recordedFix.LicensingMode };
         }
 
-        return args with { Scope = scope, Fix = fix, Connection = Connection(args, recorded) };
+        return args with { Scope = scope, Fix = fix, Connection = Connection(args, recorded.Connection) };
     }
 
     /// <summary>
     /// The endpoint, cloud and auth mode the run was recorded with: a resumed run talks to the same Azure as the cut one
     /// (a resume hint or a pipeline re-run does not repeat them). Given again, they must say the same.
     /// </summary>
-    private static ConnectionArguments Connection(RunArguments args, JsonObject recorded)
+    private static ConnectionArguments Connection(RunArguments args, RecordedConnection? recorded)
     {
         var given = args.Connection;
-        var cloud = PickOne(OptionNames.Cloud, args.Given.Contains(OptionNames.Cloud) ? given.Cloud : null, recorded["cloud"]?.GetValue<string>()) ?? given.Cloud;
-        var auth = PickOne(OptionNames.Auth, args.Given.Contains(OptionNames.Auth) ? given.Auth : null, recorded["auth"]?.GetValue<string>()) ?? given.Auth;
-        var tenant = PickOne(OptionNames.Tenant, given.Tenant, recorded["tenant"]?.GetValue<string>());
+        if (recorded is null)
+        {
+            return given;
+        }
+
+        var cloud = PickOne(OptionNames.Cloud, args.Given.Contains(OptionNames.Cloud) ? given.Cloud : null, recorded.Cloud) ?? given.Cloud;
+        var auth = PickOne(OptionNames.Auth, args.Given.Contains(OptionNames.Auth) ? given.Auth : null, recorded.Auth) ?? given.Auth;
+        var tenant = PickOne(OptionNames.Tenant, given.Tenant, recorded.Tenant);
+
         // A run that named no endpoint used its cloud's: an endpoint given on resume must be that one.
-        var recordedEndpoint = recorded["armEndpoint"]?.GetValue<string>() ?? (given.ArmEndpoint is null ? null : recorded["resolvedEndpoint"]?.GetValue<string>());
-        var endpoint = PickOne(OptionNames.ArmEndpoint, given.ArmEndpoint?.ToString(), recordedEndpoint, Endpoint);
+        var recordedEndpoint = recorded.ArmEndpoint ?? (given.ArmEndpoint is null ? null : recorded.ResolvedEndpoint);
+        var endpoint = PickOne(OptionNames.ArmEndpoint, given.ArmEndpoint?.ToString(), recordedEndpoint, e => e.TrimEnd('/'));
         return new ConnectionArguments(cloud, endpoint is null ? null : new Uri(endpoint), tenant, auth);
     }
 
@@ -67,8 +72,6 @@ public static class ResumeOptions
             ? given
             : throw new UsageException($"{option} {given} differs from the resumed run's ({recorded}): {OptionNames.Resume} continues the recorded run against the same Azure, so leave {option} out or give the same value.");
     }
-
-    private static string Endpoint(string uri) => uri.TrimEnd('/');
 
     private static IReadOnlyList<string> Pick(string option, IReadOnlyList<string> given, IReadOnlyList<string> recorded)
     {
@@ -94,7 +97,4 @@ public static class ResumeOptions
             ? given
             : throw new UsageException($"{OptionNames.Shard} {given} differs from the resumed run's ({recorded ?? "(none)"}): {OptionNames.Resume} continues the recorded run.");
     }
-
-    private static IReadOnlyList<string> Strings(JsonObject recorded, string name)
-        => recorded[name] is JsonArray array ? array.Select(n => n!.GetValue<string>()).ToArray() : [];
 }

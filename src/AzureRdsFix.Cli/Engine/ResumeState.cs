@@ -1,35 +1,35 @@
-using System.Text.Json.Nodes;
 using AzureRdsFix.Cli.Journal;
 using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
-using AzureRdsFix.Core.Reporting;
 
 namespace AzureRdsFix.Cli.Engine;
 
 /// <summary>
-/// What --resume takes from an earlier run's journal: the VMs that reached a final outcome (not touched again) and, for
-/// the others, the snapshot already taken (never taken twice), the remediation recorded or started, and whether the VM
-/// was restarted since (the pipeline always re-probes first).
+/// What --resume takes from an earlier run's journal (through its fold): the run as it started, the VMs that reached a
+/// final outcome (not touched again) and, for the others, the snapshot already taken (never taken twice), the
+/// remediation recorded or started, and whether the VM was restarted since (the pipeline always re-probes first).
 /// </summary>
 public sealed record ResumeState(
-    string? RunId,
-    string? Command,
-    JsonObject? RecordedOptions,
-    IReadOnlyDictionary<string, VmReport> FinalReports,
+    RunStarted? Started,
+    IReadOnlyDictionary<string, FinalVm> Finals,
     IReadOnlyDictionary<string, PriorVmState> Prior)
 {
-    public static readonly ResumeState None = new(null, null, null, new Dictionary<string, VmReport>(), new Dictionary<string, PriorVmState>());
+    public static readonly ResumeState None = new(null, new Dictionary<string, FinalVm>(), new Dictionary<string, PriorVmState>());
+
+    public string? RunId => Started?.RunId;
+
+    public RunCommand? Command => Started?.Command;
 
     public static ResumeState From(JournalView view)
     {
-        var finals = new Dictionary<string, VmReport>(VmRef.IdComparer);
+        var finals = new Dictionary<string, FinalVm>(VmRef.IdComparer);
         var prior = new Dictionary<string, PriorVmState>(VmRef.IdComparer);
         foreach (var vm in view.Vms())
         {
-            if (vm is { Final: true, LastReport: { } report })
+            var state = view.Fold.Vm(vm.Vm.Id)!;
+            if (vm.Final && state.Outcome is { } outcome)
             {
-                // For progress only (the final report is read from the journal): evidence and changes are not kept.
-                finals[vm.Vm.Id] = report with { Findings = [], Changes = [] };
+                finals[vm.Vm.Id] = new FinalVm(vm.Vm, outcome);
             }
             else if (vm.Snapshot is not null || vm.RemediationStarted)
             {
@@ -37,6 +37,9 @@ public sealed record ResumeState(
             }
         }
 
-        return new ResumeState(view.RunId, view.Command, view.RecordedOptions, finals, prior);
+        return new ResumeState(view.Started, finals, prior);
     }
 }
+
+/// <summary>A VM the resumed run finished before: for progress only (its report line is in the journal already).</summary>
+public sealed record FinalVm(VmRef Vm, VmOutcome Outcome);

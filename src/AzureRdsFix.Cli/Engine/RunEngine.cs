@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using AzureRdsFix.Azure.Discovery;
 using AzureRdsFix.Azure.Errors;
 using AzureRdsFix.Cli.Arguments;
@@ -12,7 +10,8 @@ using AzureRdsFix.Core.Reporting;
 
 namespace AzureRdsFix.Cli.Engine;
 
-public sealed record EngineResult(IReadOnlyList<VmReport> Vms, IReadOnlyList<ScopeError> ScopeErrors, bool Cancelled, bool AuthFailedEverywhere);
+/// <summary>How the run went: the journal's fold (each VM's latest state, the totals) and what only this run knows.</summary>
+public sealed record EngineResult(JournalView Journal, bool Cancelled, bool AuthFailedEverywhere);
 
 /// <summary>
 /// Streams discovery into a bounded set of workers (--max-parallel), one <see cref="VmPipeline"/> per VM. VMs the resumed
@@ -49,15 +48,15 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
                         case DiscoveryFailure failure:
                             scopeErrors.Enqueue((failure.Error, failure.Kind));
                             observer.ScopeFailed(failure.Error);
-                            await AppendAsync(JournalTypes.ScopeError, null, JsonSerializer.SerializeToNode(failure.Error));
+                            await journal.AppendAsync(new ScopeFailed { At = time.GetUtcNow(), RunId = runId, Error = failure.Error });
                             break;
                         case DiscoveredVm vm when !claimed.TryAdd(vm.Vm.Id, 0):
                             break; // listed twice (e.g. by name and by id): it is one VM, claimed before it is worked on
                         case DiscoveredVm vm:
                             observer.Discovered(vm.Vm);
                             // Finished before a resume: its report line is in the journal already, so nothing is redone.
-                            var report = resume.FinalReports.TryGetValue(vm.Vm.Id, out var earlier)
-                                ? earlier
+                            var report = resume.Finals.TryGetValue(vm.Vm.Id, out var earlier)
+                                ? VmResult.For(earlier.Vm, earlier.Outcome, "Finished before this run was resumed.", 0)
                                 : await ProcessAsync(pipeline, vm, ct);
                             observer.Completed(report);
                             break;
@@ -69,10 +68,11 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
             cancelled = true;
         }
 
-        var errors = scopeErrors.Select(e => e.Error).ToArray();
         var authEverywhere = claimed.IsEmpty && !scopeErrors.IsEmpty && scopeErrors.All(e => e.Kind is AzureErrorKind.Auth or AzureErrorKind.Connection);
-        // The reports are read back from the journal, which holds every VM's latest line: memory stays bounded.
-        return new EngineResult(JournalReportList.Open(journal.Path), errors, cancelled, authEverywhere);
+
+        // The journal's fold (earlier attempts' records included) holds every VM's latest state; the reports stay on
+        // disk until the writers read them.
+        return new EngineResult(journal.View(), cancelled, authEverywhere);
     }
 
     /// <summary>Discovery reports its own scope failures; anything it still throws ends discovery as one scope error, never the run.</summary>
@@ -109,7 +109,7 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
 
     private async Task<VmReport> ProcessAsync(VmPipeline pipeline, DiscoveredVm vm, CancellationToken cancellationToken)
     {
-        await AppendAsync(JournalTypes.Step, vm.Vm.Id, JsonSerializer.SerializeToNode(vm.Vm), step: "discover", status: StepStatus.Succeeded);
+        await journal.AppendAsync(new VmDiscovered { At = time.GetUtcNow(), RunId = runId, Vm = vm.Vm });
         VmReport report;
         bool final;
         try
@@ -122,18 +122,7 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
             final = false;
         }
 
-        await AppendAsync(JournalTypes.VmOutcome, vm.Vm.Id, new JsonObject { ["final"] = final, ["report"] = ReportJson.ToNode(report) });
+        await journal.AppendAsync(new VmFinished { At = time.GetUtcNow(), RunId = runId, VmId = vm.Vm.Id, Final = final, Report = report });
         return report;
     }
-
-    private Task AppendAsync(string type, string? vmId, JsonNode? data, string? step = null, string? status = null) => journal.AppendAsync(new JournalEntry
-    {
-        At = time.GetUtcNow(),
-        Type = type,
-        RunId = runId,
-        VmId = vmId,
-        Step = step,
-        Status = status,
-        Data = data,
-    });
 }

@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AzureRdsFix.Azure.Errors;
 using AzureRdsFix.Cli.Journal;
 using AzureRdsFix.Cli.Output;
 using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Reporting;
+using AzureRdsFix.Guest;
 
 namespace AzureRdsFix.Cli.Engine;
 
@@ -24,36 +27,37 @@ public sealed class StepRunner(string runId, JournalWriter journal, IRunObserver
     public async Task<T> RunAsync<T>(VmRef vm, string step, Func<CancellationToken, Task<T>> action, Func<T, JsonNode?> describe, CancellationToken cancellationToken)
     {
         observer.StepStarted(vm, step);
+        var name = JournalSteps.Parse(step);
         if (_refused.TryGetValue(RefusalKey(vm, step), out var refused))
         {
             var again = refused with { Message = $"{refused.Message} (not sent: resource group {vm.ResourceGroup} already refused the {step} step in this run)" };
-            await RecordAsync(vm, step, StepStatus.Failed, new JsonObject { ["message"] = again.Message, ["kind"] = again.Kind.ToString() });
+            await journal.AppendAsync(Finished(vm, name, StepStatus.Failed) with { Message = again.Message, ErrorKind = again.Kind.ToString() });
             throw new StepFailedException(step, again);
         }
 
-        await RecordAsync(vm, step, StepStatus.Started, null);
+        await journal.AppendAsync(new StepStarted { At = time.GetUtcNow(), RunId = runId, VmId = vm.Id, Step = name });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(stepTimeout);
         try
         {
             var result = await action(timeout.Token);
-            await RecordAsync(vm, step, StepStatus.Succeeded, describe(result));
+            await journal.AppendAsync(Succeeded(vm, name, result, describe));
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await RecordAsync(vm, step, StepStatus.Cancelled, new JsonObject { ["message"] = "The run was cancelled while this step was in flight." });
+            await journal.AppendAsync(Finished(vm, name, StepStatus.Cancelled) with { Message = "The run was cancelled while this step was in flight." });
             throw;
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
         {
             var failure = new AzureFailure(AzureErrorKind.Failed, $"The {step} step did not finish within {Format(stepTimeout)} (--step-timeout).");
-            await RecordAsync(vm, step, StepStatus.Failed, new JsonObject { ["message"] = failure.Message });
+            await journal.AppendAsync(Finished(vm, name, StepStatus.Failed) with { Message = failure.Message, ErrorKind = failure.Kind.ToString() });
             throw new StepFailedException(step, failure, ex);
         }
         catch (StepFailedException ex)
         {
-            await RecordAsync(vm, step, StepStatus.Failed, new JsonObject { ["message"] = ex.Message });
+            await journal.AppendAsync(Finished(vm, name, StepStatus.Failed) with { Message = ex.Message, ErrorKind = ex.Failure.Kind.ToString() });
             throw;
         }
         catch (Exception ex)
@@ -64,21 +68,40 @@ public sealed class StepRunner(string runId, JournalWriter journal, IRunObserver
                 _refused.TryAdd(RefusalKey(vm, step), failure);
             }
 
-            await RecordAsync(vm, step, StepStatus.Failed, new JsonObject { ["message"] = failure.Message, ["kind"] = failure.Kind.ToString() });
+            await journal.AppendAsync(Finished(vm, name, StepStatus.Failed) with { Message = failure.Message, ErrorKind = failure.Kind.ToString() });
             throw new StepFailedException(step, failure, ex);
         }
     }
 
-    public Task RecordAsync(VmRef vm, string step, string status, JsonNode? data) => journal.AppendAsync(new JournalEntry
+    /// <summary>A step the engine did itself (diagnose, plan), recorded with what it found.</summary>
+    public Task RecordAsync(VmRef vm, string step, StepStatus status, JsonNode? data)
     {
-        At = time.GetUtcNow(),
-        Type = JournalTypes.Step,
-        RunId = runId,
-        VmId = vm.Id,
-        Step = step,
-        Status = status,
-        Data = data,
-    });
+        var name = JournalSteps.Parse(step);
+        var record = Finished(vm, name, status) with { Detail = data };
+        if (name == JournalStep.Plan && data?["changes"] is JsonArray changes)
+        {
+            // The plan's before-values: what rollback puts back if the remediation's own result is never recorded.
+            record = record with { Changes = changes.Deserialize<SettingChange[]>() };
+        }
+
+        return journal.AppendAsync(record);
+    }
+
+    /// <summary>The typed record of a succeeded step: what a later reader (the fold) needs, and the rest as evidence.</summary>
+    private StepFinished Succeeded<T>(VmRef vm, JournalStep step, T result, Func<T, JsonNode?> describe)
+    {
+        var record = Finished(vm, step, StepStatus.Succeeded);
+        return result switch
+        {
+            SnapshotInfo snapshot => record with { Snapshot = snapshot },
+            RemediationResult remediation => record with { Remediation = JournalView.ToRecord(remediation) },
+            TriageFacts triage => record with { Triage = triage },
+            _ => record with { Detail = describe(result) },
+        };
+    }
+
+    private StepFinished Finished(VmRef vm, JournalStep step, StepStatus status)
+        => new() { At = time.GetUtcNow(), RunId = runId, VmId = vm.Id, Step = step, Status = status };
 
     private static (string, string, string) RefusalKey(VmRef vm, string step) =>
         (vm.SubscriptionId.ToLowerInvariant(), vm.ResourceGroup.ToLowerInvariant(), step);

@@ -4,50 +4,66 @@ using AzureRdsFix.Core.Journal;
 
 namespace AzureRdsFix.Cli.Journal;
 
+/// <summary>Journal files as the CLI meets them: every problem with one is bad input, said in one sentence.</summary>
 public static class JournalReader
 {
     /// <summary>
-    /// Reads every whole entry. A last line cut by a killed process is skipped (it was never acknowledged); a bad line
-    /// anywhere else is bad input, reported with its line number. A missing, unreadable or empty journal is bad input:
-    /// there is no run in it to resume, report or roll back.
+    /// Streams a journal's records. A missing, unreadable or empty journal, or a bad line that is not a cut last line, is
+    /// bad input: there is no run in it to resume, report or roll back.
     /// </summary>
-    public static IReadOnlyList<JournalEntry> Read(string path)
+    public static IEnumerable<JournalLine> Lines(string path)
     {
-        var lines = ReadLines(path);
-        var entries = new List<JournalEntry>(lines.Length);
-        for (var i = 0; i < lines.Length; i++)
+        Check(path);
+        IEnumerator<JournalLine> lines;
+        try
         {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-            {
-                continue;
-            }
-
-            try
-            {
-                entries.Add(JsonSerializer.Deserialize<JournalEntry>(lines[i]) ?? throw new JsonException("null entry"));
-            }
-            catch (JsonException) when (i == lines.Length - 1)
-            {
-                // The process was killed mid-write: this record was never completed, so nothing relied on it.
-            }
-            catch (JsonException ex)
-            {
-                throw new UsageException($"Journal '{path}' line {i + 1} is not a journal entry ({ex.Message.Split('.')[0]}): expected one JSON object per line as azrdsfix writes them.");
-            }
+            lines = JournalFile.Read(path).GetEnumerator();
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw Unreadable(path, ex);
         }
 
-        if (entries.Count == 0)
+        using (lines)
         {
-            throw new UsageException($"Journal '{path}' is empty: expected the journal.jsonl of an earlier run, which starts with its run-started record.");
-        }
+            var any = false;
+            while (true)
+            {
+                try
+                {
+                    if (!lines.MoveNext())
+                    {
+                        break;
+                    }
+                }
+                catch (JournalFormatException ex)
+                {
+                    throw new UsageException(ex.Message);
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+                {
+                    throw Unreadable(path, ex);
+                }
 
-        return entries;
+                any = true;
+                yield return lines.Current;
+            }
+
+            if (!any)
+            {
+                throw new UsageException($"Journal '{path}' is empty: expected the journal.jsonl of an earlier run, which starts with its run-started record.");
+            }
+        }
     }
+
+    /// <summary>All records of a journal, in order (for tests and small journals; the CLI folds <see cref="Lines"/>).</summary>
+    public static IReadOnlyList<JournalEvent> Read(string path) => Lines(path).Select(l => l.Event).ToArray();
 
     /// <summary>Copies the whole lines of a journal (not a last line cut by a kill) to the start of another.</summary>
     public static void CopyWholeLines(string source, string destination)
     {
-        var lines = ReadLines(source);
+        Check(source);
+        var lines = File.ReadAllLines(source);
         using var output = new StreamWriter(destination, append: false, new System.Text.UTF8Encoding(false));
         for (var i = 0; i < lines.Length; i++)
         {
@@ -76,7 +92,7 @@ public static class JournalReader
         }
     }
 
-    private static string[] ReadLines(string path)
+    private static void Check(string path)
     {
         if (Directory.Exists(path))
         {
@@ -87,14 +103,8 @@ public static class JournalReader
         {
             throw new UsageException($"Journal '{path}' does not exist: expected the journal.jsonl of an earlier run.");
         }
-
-        try
-        {
-            return File.ReadAllLines(path);
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-        {
-            throw new UsageException($"Journal '{path}' cannot be read ({ex.Message.TrimEnd('.')}): expected a journal.jsonl this user may read.");
-        }
     }
+
+    private static UsageException Unreadable(string path, Exception ex)
+        => new($"Journal '{path}' cannot be read ({ex.Message.TrimEnd('.')}): expected a journal.jsonl this user may read.");
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using AzureRdsFix.Core.Journal;
 
@@ -11,11 +10,13 @@ namespace AzureRdsFix.Cli.Journal;
 /// </summary>
 public sealed class JournalWriter : IAsyncDisposable
 {
-    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
-
     private readonly FileStream _stream;
-    private readonly Channel<(byte[] Line, TaskCompletionSource Written)> _pending =
-        Channel.CreateUnbounded<(byte[], TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(byte[] Line, JournalEvent Event, TaskCompletionSource Written)> _pending =
+        Channel.CreateUnbounded<(byte[], JournalEvent, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Folded as written (after the records already in the file): the run's state without reading it back.</summary>
+    private readonly RunFold _fold = new();
+    private readonly List<RunStarted> _starts = [];
 
     private readonly Task _writer;
 
@@ -25,6 +26,16 @@ public sealed class JournalWriter : IAsyncDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         DropCutTail(_stream);
+        if (_stream.Length > 0)
+        {
+            // A resumed run goes on in the same journal (or one seeded with it): its records are the start of the fold.
+            _stream.Flush();
+            foreach (var line in JournalReader.Lines(Path))
+            {
+                Fold(line.Event, line.Offset, line.Length);
+            }
+        }
+
         _stream.Seek(0, SeekOrigin.End);
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -32,16 +43,32 @@ public sealed class JournalWriter : IAsyncDisposable
     public string Path { get; }
 
     /// <summary>Not cancellable on purpose: a record of what happened must be written even while the run is being cancelled.</summary>
-    public Task AppendAsync(JournalEntry entry)
+    public Task AppendAsync(JournalEvent journalEvent)
     {
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var line = JsonSerializer.SerializeToUtf8Bytes(entry, Options);
-        if (!_pending.Writer.TryWrite((line, written)))
+        var line = JournalJson.Serialize(journalEvent);
+        if (!_pending.Writer.TryWrite((line, journalEvent, written)))
         {
             written.SetException(new ObjectDisposedException(nameof(JournalWriter), "The journal is closed."));
         }
 
         return written.Task;
+    }
+
+    /// <summary>
+    /// The journal as folded so far. Read it once every append was awaited (the end of a run): the write loop is the only
+    /// one that changes it.
+    /// </summary>
+    public JournalView View() => JournalView.FromFold(Path, _fold, _starts);
+
+    private void Fold(JournalEvent journalEvent, long offset, int length)
+    {
+        if (journalEvent is RunStarted started && _starts.Count == 0)
+        {
+            _starts.Add(started);
+        }
+
+        _fold.Apply(journalEvent, new ReportLocation(0, offset, length));
     }
 
     public async ValueTask DisposeAsync()
@@ -87,6 +114,7 @@ public sealed class JournalWriter : IAsyncDisposable
             {
                 while (_pending.Reader.TryRead(out var item))
                 {
+                    Fold(item.Event, _stream.Position, item.Line.Length);
                     _stream.Write(item.Line);
                     _stream.WriteByte((byte)'\n');
                     batch.Add(item.Written);

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AzureRdsFix.Cli.Arguments;
 using AzureRdsFix.Cli.Hosting;
 using AzureRdsFix.Cli.Journal;
@@ -10,6 +9,22 @@ namespace AzureRdsFix.Cli.Output;
 /// <summary>How every run ends: report files, the journal's last record, the table, pipeline commands and the exit code.</summary>
 public static class RunOutput
 {
+    /// <summary>
+    /// The report of a folded journal: its reports (read from disk as the writers go), its scope errors and the totals
+    /// the fold already counted. The one place a run's report is assembled, for every command.
+    /// </summary>
+    public static RunReport Report(JournalView journal, IReadOnlyList<VmReport> reports, string command, DateTimeOffset startedAt, DateTimeOffset finishedAt, string? runId = null) => new()
+    {
+        Tool = new ToolInfo("azrdsfix", ToolVersion.Current),
+        RunId = runId ?? journal.RunId,
+        Command = command,
+        StartedAt = startedAt,
+        FinishedAt = finishedAt,
+        Vms = reports,
+        ScopeErrors = journal.Fold.ScopeErrors,
+        Totals = journal.Fold.Totals,
+    };
+
     /// <param name="stoppedBecause">Why the run was stopped from inside (e.g. the access token expired): exit 3 with that sentence.</param>
     public static async Task<int> FinishAsync(CliServices services, RunReport report, OutputArguments output, string outDir, JournalWriter? journal, bool cancelled, bool authFailedEverywhere, string? stoppedBecause = null)
     {
@@ -18,14 +33,7 @@ public static class RunOutput
         var summary = SummaryRenderer.SummaryLine(report);
         if (journal is not null)
         {
-            await journal.AppendAsync(new JournalEntry
-            {
-                At = report.FinishedAt,
-                Type = JournalTypes.RunFinished,
-                RunId = report.RunId,
-                Status = cancelled ? StepStatus.Cancelled : StepStatus.Succeeded,
-                Data = new JsonObject { ["summary"] = summary },
-            });
+            await journal.AppendAsync(new RunFinished { At = report.FinishedAt, RunId = report.RunId, Cancelled = cancelled, Summary = summary });
         }
 
         var io = services.IO;

@@ -148,7 +148,7 @@ public static class ReportJson
         json.WriteEndObject();
     }
 
-    private static void WriteVm(Utf8JsonWriter json, VmReport vm)
+    public static void WriteVm(Utf8JsonWriter json, VmReport vm)
     {
         json.WriteStartObject();
         json.WriteString("id", vm.Id);
@@ -202,7 +202,7 @@ public static class ReportJson
         json.WriteEndObject();
     }
 
-    private static VmReport ReadVm(JsonElement vm)
+    public static VmReport ReadVm(JsonElement vm)
     {
         var snapshot = Optional(vm, "snapshot");
         return new VmReport

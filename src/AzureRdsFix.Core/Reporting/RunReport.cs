@@ -12,7 +12,10 @@ public sealed record RunReport
     public required string Command { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public required DateTimeOffset FinishedAt { get; init; }
-    public ReportSummary Summary => ReportSummary.Of(Vms);
+    /// <summary>The totals: given by the fold that produced <see cref="Vms"/> (no second pass), else counted here.</summary>
+    public ReportSummary Summary => Totals ?? ReportSummary.Of(Vms);
+
+    public ReportSummary? Totals { get; init; }
     public required IReadOnlyList<VmReport> Vms { get; init; }
 
     /// <summary>Scopes (subscriptions, resource groups) that could not be listed, so their VMs are not in <see cref="Vms"/>.</summary>
