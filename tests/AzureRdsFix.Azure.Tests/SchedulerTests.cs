@@ -163,4 +163,18 @@ public sealed class SchedulerTests
         pollers.ForEach(p => p.Dispose());
         scheduler.PollDelay(Sub, TimeSpan.FromSeconds(2), null).Should().Be(TimeSpan.FromSeconds(1));
     }
+
+    [Fact]
+    public void FirstPollAfter_LearnsTheQuickestOfAKind()
+    {
+        var scheduler = new AzureScheduler(new FastForwardTimeProvider());
+        scheduler.FirstPollAfter("runCommand").Should().Be(TimeSpan.Zero, "nothing is known before one finished");
+
+        scheduler.Completed("runCommand", TimeSpan.FromSeconds(31));
+        scheduler.Completed("runCommand", TimeSpan.FromSeconds(22));
+        scheduler.Completed("runCommand", TimeSpan.FromSeconds(50));
+
+        scheduler.FirstPollAfter("runCommand").Should().Be(TimeSpan.FromSeconds(22 * 0.9));
+        scheduler.FirstPollAfter("snapshot").Should().Be(TimeSpan.Zero, "each kind learns on its own");
+    }
 }

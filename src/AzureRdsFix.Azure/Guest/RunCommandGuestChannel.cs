@@ -73,7 +73,7 @@ public sealed class RunCommandGuestChannel : IGuestChannel
                 // Started, then status reads the scheduler places (Run Command sends no Retry-After).
                 _poller.Scheduler.RememberLocation(vm.Id, vm.Location);
                 var operation = await resource.RunCommandAsync(WaitUntil.Started, input, token);
-                return await _poller.WaitAsync(operation, vm.SubscriptionId, token);
+                return await _poller.WaitAsync(operation, vm.SubscriptionId, "runCommand", token);
             },
             cancellationToken);
         return ReadResult(result);

@@ -24,7 +24,7 @@ public sealed class ArmVmPowerService(
         var resource = client.GetVirtualMachineResource(new ResourceIdentifier(vm.Id));
         _poller.Scheduler.RememberLocation(vm.Id, vm.Location);
         var restart = await resource.RestartAsync(WaitUntil.Started, cancellationToken);
-        await _poller.WaitAsync(restart, vm.SubscriptionId, cancellationToken);
+        await _poller.WaitAsync(restart, vm.SubscriptionId, "restart", cancellationToken);
 
         var started = timeProvider.GetTimestamp();
         while (true)
