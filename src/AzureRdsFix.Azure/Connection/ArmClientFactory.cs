@@ -15,6 +15,9 @@ public static class ArmClientFactory
 
     private const string PublicAudience = "https://management.azure.com/";
 
+    /// <summary>Connections kept to the ARM endpoint at most.</summary>
+    public const int MaxConnections = 96;
+
     /// <exception cref="AzureConnectionException">The options cannot produce a client (e.g. the token variable is unset).</exception>
     public static ArmClient Create(ConnectionOptions options, Func<string, string?> getEnvironmentVariable)
     {
@@ -125,6 +128,9 @@ public static class ArmClientFactory
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(20),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
+            // Thousands of VMs in flight must not mean thousands of TLS handshakes at once: ARM calls are short, so a
+            // bounded pool of kept-alive connections carries them (requests queue for a free connection).
+            MaxConnectionsPerServer = MaxConnections,
         };
         if (pinned is not null)
         {
