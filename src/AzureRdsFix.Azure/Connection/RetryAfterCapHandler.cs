@@ -9,7 +9,8 @@ namespace AzureRdsFix.Azure.Connection;
 /// header, the next retry will be delayed by the duration specified by the header value"); its RetryPolicy delay hooks
 /// are internal and DelayStrategy.GetNextDelay is not virtual, so the header is the one place to bound it. Compute
 /// throttling answers Retry-After: 1200, which would otherwise park a fleet worker for 20 minutes per call; the
-/// capped wait also bounds LRO polling intervals, which read the same header.
+/// original value is kept in <see cref="Scheduling.AzureScheduler.OriginalRetryAfterHeader"/>, so the scheduler still
+/// holds back the budget it names for the whole time (and the tool's own LRO polling waits for it in full).
 /// </summary>
 public sealed class RetryAfterCapHandler(TimeSpan cap, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
