@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using AzureRdsFix.Simulation.Arm;
 using AzureRdsFix.Simulation.Fleets;
 using AzureRdsFix.Simulation.Hosting;
+using AzureRdsFix.Simulation.SerialConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -49,6 +50,9 @@ public sealed class SimulatedAzure : IAsyncDisposable
     /// <summary>Requests per operation, faults answered, requests per VM.</summary>
     public SimulationCounters Counters => _state.Counters;
 
+    /// <summary>The serial console: subscription switch, guest account, live sessions, commands run.</summary>
+    public SerialConsoleSimulation SerialConsole => _state.SerialConsole;
+
     /// <summary>The license server the fleet's guests can reach (for <c>fix --license-server</c>), if the fleet names one.</summary>
     public string? LicenseServer => _state.Fleet.LicenseServer;
 
@@ -68,7 +72,9 @@ public sealed class SimulatedAzure : IAsyncDisposable
         });
         var app = builder.Build();
         var pipeline = new ArmPipeline(state);
-        app.Run(pipeline.HandleAsync);
+        var serialConsole = new SerialConsoleEndpoint(state, state.SerialConsole);
+        app.UseWebSockets(new WebSocketOptions());
+        app.Run(context => SerialConsoleEndpoint.Handles(context) ? serialConsole.HandleAsync(context) : pipeline.HandleAsync(context));
         try
         {
             await app.StartAsync(cancellationToken);

@@ -45,6 +45,9 @@ public static class SimulatedDurations
     public static readonly TimeSpan Snapshot = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan SnapshotMax = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>How old the agent's last Ready status is, at most, when read (it reports periodically).</summary>
+    public static readonly TimeSpan AgentReportAge = TimeSpan.FromSeconds(17);
     public static readonly TimeSpan ReadLatency = TimeSpan.FromMilliseconds(80);
     public static readonly TimeSpan ListLatency = TimeSpan.FromMilliseconds(400);
     public static readonly TimeSpan WriteLatency = TimeSpan.FromMilliseconds(250);

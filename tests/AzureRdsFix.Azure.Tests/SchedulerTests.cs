@@ -91,8 +91,7 @@ public sealed class SchedulerTests
         var tickets = await scheduler.AcquireAsync(shape, CancellationToken.None);
 
         scheduler.Observe(tickets, 429, Headers(
-            ("Retry-After", "60"),
-            (AzureScheduler.OriginalRetryAfterHeader, "1200"),
+            ("Retry-After", "1200"),
             ("x-ms-ratelimit-remaining-resource", "Microsoft.Compute/UpdateVM3Min;0")));
         await scheduler.AcquireAsync(RequestShape.Classify("POST", VmPath.Replace("vm1", "vm2", StringComparison.Ordinal) + "/restart"), CancellationToken.None);
 

@@ -30,7 +30,7 @@ public static class ArmClientFactory
         var clientOptions = new ArmClientOptions
         {
             Environment = ResolveEnvironment(options),
-            Transport = new HttpClientTransport(new RetryAfterCapHandler(options.RetryAfterCap, new TransportFailureHandler(CreateHandler(options.PinnedCertificate)))),
+            Transport = new HttpClientTransport(new TransportFailureHandler(CreateHandler(options.PinnedCertificate))),
         };
         clientOptions.Retry.MaxRetries = options.MaxRetries;
         clientOptions.Retry.Mode = RetryMode.Exponential;

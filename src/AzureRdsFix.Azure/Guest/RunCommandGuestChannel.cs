@@ -105,6 +105,7 @@ public sealed class RunCommandGuestChannel : IGuestChannel
     {
         { Os: not OsKind.Windows } => $"VM {vm.Name} is not a Windows VM (OS {triage.Os}), so no PowerShell is sent to it.",
         { Power: not PowerState.Running } => $"VM {vm.Name} is not running (power state {triage.Power}); Run Command needs a running VM.",
+        { ExtensionOperationsAllowed: false } => $"VM {vm.Name} has extension operations turned off (osProfile.allowExtensionOperations is false), so Run Command cannot reach the guest.",
         _ => $"VM {vm.Name}'s VM agent is {triage.Agent}, not Ready; Run Command does not work until the agent reports Ready.",
     };
 }

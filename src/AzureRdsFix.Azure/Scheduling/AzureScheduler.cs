@@ -12,9 +12,6 @@ namespace AzureRdsFix.Azure.Scheduling;
 /// </summary>
 public sealed class AzureScheduler(TimeProvider time, PublishedLimits? limits = null, PollingOptions? polling = null)
 {
-    /// <summary>The Retry-After as Azure sent it, when a handler below had to shorten the one the SDK reads.</summary>
-    public const string OriginalRetryAfterHeader = "azrdsfix-original-retry-after";
-
     private const string UnknownRegion = "*";
     private readonly PublishedLimits _limits = limits ?? PublishedLimits.Azure;
     private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
@@ -213,11 +210,11 @@ public sealed class AzureScheduler(TimeProvider time, PublishedLimits? limits = 
         return new Release(box);
     }
 
-    /// <summary>Reads Retry-After (seconds or HTTP date), preferring the uncapped original, and the -ms variants.</summary>
+    /// <summary>Reads Retry-After (seconds or HTTP date) and the retry-after-ms / x-ms-retry-after-ms variants.</summary>
     public TimeSpan? RetryAfter(Func<string, string?> header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        foreach (var name in new[] { OriginalRetryAfterHeader, "Retry-After" })
+        foreach (var name in new[] { "Retry-After" })
         {
             var value = header(name);
             if (value is null)

@@ -40,6 +40,14 @@ public sealed class ArmSnapshotService(ArmClient client, LroPoller poller) : ISn
             CreationData = new DiskCreationData(DiskCreateOption.Copy) { SourceResourceId = diskId },
             Incremental = true,
         };
+
+        // Learn "Server-side encryption of Azure Disk Storage", restrictions: "a disk and all of its associated incremental
+        // snapshots must have the same disk encryption set". The snapshot carries the disk's encryption (type and set)
+        // as read, whether platform- or customer-managed.
+        if (disk.Data.Encryption is { } encryption)
+        {
+            data.Encryption = new DiskEncryption { EncryptionType = encryption.EncryptionType, DiskEncryptionSetId = encryption.DiskEncryptionSetId };
+        }
         foreach (var (key, value) in tags)
         {
             data.Tags[key] = value;

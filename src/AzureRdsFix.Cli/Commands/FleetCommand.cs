@@ -30,12 +30,24 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             options.AddFixOptions(command, withYes: name == "fix");
         }
 
-        command.SetAction((result, ct) => ExecuteAsync(options.Bind(result, name), ct));
+        command.SetAction((result, ct) => ExecuteAsync(options.Bind(result, name) with { Given = GivenOptions(result) }, ct));
         return command;
     }
 
     public async Task<int> ExecuteAsync(RunArguments args, CancellationToken cancellationToken)
     {
+        var currentDirectory = services.Environment.CurrentDirectory;
+        var resumePath = args.Execution.ResumePath is { } given ? Path.GetFullPath(given, currentDirectory) : null;
+        var resume = resumePath is null ? ResumeState.None : ResumeState.From(JournalView.Open(resumePath));
+        if (resume.Command is { } earlier && earlier != args.Command)
+        {
+            throw new UsageException($"{OptionNames.Resume} '{args.Execution.ResumePath}' is the journal of a {earlier} run: resume it with 'azrdsfix {earlier} {OptionNames.Resume} {args.Execution.ResumePath}'.");
+        }
+
+        args = ResumeOptions.Apply(args, resume.RecordedOptions);
+        var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
+        var folder = RunFolder.Choose(currentDirectory, args.Output.OutDir, args.Execution.JournalPath, resumePath, runId);
+        var outDir = folder.OutDir;
         if (args.Fix is { Yes: false } && args.Command == "fix" && !await Confirmation.AskAsync(
                 services.IO,
                 "fix",
@@ -44,21 +56,12 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             return ExitCodes.BadInput;
         }
 
-        var resume = args.Execution.ResumePath is { } resumePath ? ResumeState.From(JournalReader.Read(resumePath)) : ResumeState.None;
-        if (resume.Command is { } earlier && earlier != args.Command)
-        {
-            throw new UsageException($"{OptionNames.Resume} '{args.Execution.ResumePath}' is the journal of a {earlier} run: resume it with 'azrdsfix {earlier}'.");
-        }
-
-        args = ResumeOptions.Apply(args, resume.RecordedOptions);
-        var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
-        var outDir = ResolveOutDir(args, runId);
-        var journalPath = args.Execution.ResumePath ?? args.Execution.JournalPath ?? Path.Combine(outDir, "journal.jsonl");
         var connection = ArmConnection.Options(services, args.Connection);
         var client = ArmConnection.Create(services, connection);
 
         var startedAt = services.Time.GetUtcNow();
-        await using var journal = new JournalWriter(journalPath);
+        folder.SeedFrom(resumePath, currentDirectory);
+        await using var journal = new JournalWriter(folder.JournalPath);
         await journal.AppendAsync(new JournalEntry
         {
             At = startedAt,
@@ -105,26 +108,20 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         }
     }
 
-    private string ResolveOutDir(RunArguments args, string runId)
-    {
-        if (args.Output.OutDir is { } outDir)
-        {
-            return Path.GetFullPath(outDir, services.Environment.CurrentDirectory);
-        }
-
-        if (args.Execution.ResumePath is { } resume)
-        {
-            return Path.GetDirectoryName(Path.GetFullPath(resume, services.Environment.CurrentDirectory))!;
-        }
-
-        return Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId);
-    }
+    /// <summary>The options given on the command line, as opposed to defaulted: a resumed run takes the rest from its journal.</summary>
+    private static HashSet<string> GivenOptions(ParseResult result)
+        => result.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+            .Where(o => !o.Implicit)
+            .Select(o => o.Option.Name)
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The run's options as the journal keeps them: what was asked, never a credential.</summary>
     private static JsonObject RunOptionsRecord(RunArguments args, ConnectionOptions connection) => new()
     {
         ["command"] = args.Command,
-        ["armEndpoint"] = connection.ResolvedEndpoint.ToString(),
+        ["cloud"] = args.Connection.Cloud,
+        ["armEndpoint"] = args.Connection.ArmEndpoint?.ToString(),
+        ["resolvedEndpoint"] = connection.ResolvedEndpoint.ToString(),
         ["auth"] = args.Connection.Auth,
         ["tenant"] = args.Connection.Tenant,
         ["subscriptions"] = new JsonArray(args.Scope.Subscriptions.Select(s => (JsonNode)s).ToArray()),

@@ -6,8 +6,10 @@ using AzureRdsFix.Simulation.Lro;
 namespace AzureRdsFix.Simulation.Arm;
 
 /// <summary>
-/// VirtualMachines_Restart: 202 + Azure-AsyncOperation + Location; while it runs the VM reads "starting"; it ends with
-/// the VM running, its agent Ready, and the guest's pending changes effective (<see cref="RestartEffects"/>).
+/// VirtualMachines_Restart: 202 + Azure-AsyncOperation + Location; while it runs the VM reads "starting" and its agent
+/// "Not Ready"; it ends with the VM running, its agent Ready with statuses newer than the restart (after the VM's
+/// AgentLagAfterRestart fault, if any: until then the instance view still shows the stale pre-restart status), and the
+/// guest's pending changes effective (<see cref="RestartEffects"/>).
 /// </summary>
 internal static class RestartHandler
 {
@@ -27,9 +29,11 @@ internal static class RestartHandler
                 RestartEffects.Apply(guest);
             }
 
+            vm.AgentLastReportBeforeRestart = state.Now - state.Scaled(SimulatedDurations.AgentReportAge);
             vm.Power = PowerState.Running;
             vm.Agent = AgentState.Ready;
             vm.RestartingUntil = operation.Due;
+            vm.AgentBackAt = operation.Due + vm.Faults.AgentLagAfterRestart;
             state.Operations.Add(operation);
             return LroStore.Accepted(request.BaseUrl, operation, body: null);
         }

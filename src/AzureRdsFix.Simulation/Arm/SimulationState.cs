@@ -39,6 +39,8 @@ internal sealed class SimulationState
 
     public SimulationCounters Counters { get; } = new();
 
+    public SerialConsole.SerialConsoleSimulation SerialConsole { get; } = new();
+
     public DateTimeOffset Now => Time.GetUtcNow();
 
     public TimeSpan Scaled(TimeSpan duration) => duration * LatencyScale;
