@@ -91,8 +91,7 @@ public sealed class SchedulerTests
         var tickets = await scheduler.AcquireAsync(shape, CancellationToken.None);
 
         scheduler.Observe(tickets, 429, Headers(
-            ("Retry-After", "60"),
-            (AzureScheduler.OriginalRetryAfterHeader, "1200"),
+            ("Retry-After", "1200"),
             ("x-ms-ratelimit-remaining-resource", "Microsoft.Compute/UpdateVM3Min;0")));
         await scheduler.AcquireAsync(RequestShape.Classify("POST", VmPath.Replace("vm1", "vm2", StringComparison.Ordinal) + "/restart"), CancellationToken.None);
 
@@ -162,5 +161,19 @@ public sealed class SchedulerTests
         scheduler.PollDelay(Sub, TimeSpan.FromSeconds(2), null).Should().Be(TimeSpan.FromSeconds(10));
         pollers.ForEach(p => p.Dispose());
         scheduler.PollDelay(Sub, TimeSpan.FromSeconds(2), null).Should().Be(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void FirstPollAfter_LearnsTheQuickestOfAKind()
+    {
+        var scheduler = new AzureScheduler(new FastForwardTimeProvider());
+        scheduler.FirstPollAfter("runCommand").Should().Be(TimeSpan.Zero, "nothing is known before one finished");
+
+        scheduler.Completed("runCommand", TimeSpan.FromSeconds(31));
+        scheduler.Completed("runCommand", TimeSpan.FromSeconds(22));
+        scheduler.Completed("runCommand", TimeSpan.FromSeconds(50));
+
+        scheduler.FirstPollAfter("runCommand").Should().Be(TimeSpan.FromSeconds(22 * 0.9));
+        scheduler.FirstPollAfter("snapshot").Should().Be(TimeSpan.Zero, "each kind learns on its own");
     }
 }

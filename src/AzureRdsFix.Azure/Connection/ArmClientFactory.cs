@@ -16,6 +16,9 @@ public static class ArmClientFactory
     /// <summary>The Azure Stack Hub / az cli metadata document of an ARM endpoint (<c>authentication.audiences[0]</c>).</summary>
     public const string MetadataPath = "metadata/endpoints?api-version=2015-01-01";
 
+    /// <summary>Connections kept to the ARM endpoint at most.</summary>
+    public const int MaxConnections = 96;
+
     /// <exception cref="AzureConnectionException">The options cannot produce a client (e.g. the token variable is unset).</exception>
     public static ArmClient Create(ConnectionOptions options, Func<string, string?> getEnvironmentVariable)
         => Create(options, getEnvironmentVariable, TimeProvider.System, expiry: null);
@@ -202,6 +205,9 @@ public static class ArmClientFactory
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(20),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
+            // Thousands of VMs in flight must not mean thousands of TLS handshakes at once: ARM calls are short, so a
+            // bounded pool of kept-alive connections carries them (requests queue for a free connection).
+            MaxConnectionsPerServer = MaxConnections,
         };
         if (pinned is not null)
         {

@@ -93,7 +93,7 @@ public sealed class RunCommandGuestChannel : IGuestChannel
                 try
                 {
                     var operation = await resource.RunCommandAsync(WaitUntil.Started, input, token);
-                    return await _poller.WaitAsync(operation, vm.SubscriptionId, token);
+                    return await _poller.WaitAsync(operation, vm.SubscriptionId, "runCommand", token);
                 }
                 catch (RequestFailedException e) when (e.Status is 0 or >= 500)
                 {

@@ -31,7 +31,7 @@ public sealed class ArmVmPowerService(
         var resource = client.GetVirtualMachineResource(new ResourceIdentifier(vm.Id));
         _poller.Scheduler.RememberLocation(vm.Id, vm.Location);
         var restart = await resource.RestartAsync(WaitUntil.Started, cancellationToken);
-        await _poller.WaitAsync(restart, vm.SubscriptionId, cancellationToken);
+        await _poller.WaitAsync(restart, vm.SubscriptionId, "restart", cancellationToken);
 
         // Right after a restart the instance view can still show the agent's last status from before it ("Ready", old
         // time): only a Ready status whose time is later than the restart's end shows the agent is back

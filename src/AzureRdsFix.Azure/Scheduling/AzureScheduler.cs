@@ -12,14 +12,12 @@ namespace AzureRdsFix.Azure.Scheduling;
 /// </summary>
 public sealed class AzureScheduler(TimeProvider time, PublishedLimits? limits = null, PollingOptions? polling = null)
 {
-    /// <summary>The Retry-After as Azure sent it, when a handler below had to shorten the one the SDK reads.</summary>
-    public const string OriginalRetryAfterHeader = "azrdsfix-original-retry-after";
-
     private const string UnknownRegion = "*";
     private readonly PublishedLimits _limits = limits ?? PublishedLimits.Azure;
     private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _locations = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, StrongBox> _pollers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, long> _quickest = new(StringComparer.OrdinalIgnoreCase);
     private long _throttled;
     private long _requests;
 
@@ -192,6 +190,18 @@ public sealed class AzureScheduler(TimeProvider time, PublishedLimits? limits = 
         return wanted > budgetSpacing ? wanted : budgetSpacing;
     }
 
+    /// <summary>
+    /// How long into an operation of this kind its first status read is worth making: a little under the quickest one
+    /// of its kind seen to finish so far (a Run Command takes 20 s at least), zero until one has finished. Reads before
+    /// that would only spend the subscription's read budget.
+    /// </summary>
+    public TimeSpan FirstPollAfter(string kind) =>
+        _quickest.TryGetValue(kind, out var ticks) ? TimeSpan.FromTicks((long)(ticks * Polling.FirstPollShare)) : TimeSpan.Zero;
+
+    /// <summary>An operation of this kind was seen done after <paramref name="elapsed"/>.</summary>
+    public void Completed(string kind, TimeSpan elapsed) =>
+        _quickest.AddOrUpdate(kind, elapsed.Ticks, (_, seen) => Math.Min(seen, elapsed.Ticks));
+
     /// <summary>Counts an operation being polled in a subscription, for <see cref="PollDelay"/>; dispose when done.</summary>
     public IDisposable TrackPoller(string subscriptionId)
     {
@@ -200,11 +210,11 @@ public sealed class AzureScheduler(TimeProvider time, PublishedLimits? limits = 
         return new Release(box);
     }
 
-    /// <summary>Reads Retry-After (seconds or HTTP date), preferring the uncapped original, and the -ms variants.</summary>
+    /// <summary>Reads Retry-After (seconds or HTTP date) and the retry-after-ms / x-ms-retry-after-ms variants.</summary>
     public TimeSpan? RetryAfter(Func<string, string?> header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        foreach (var name in new[] { OriginalRetryAfterHeader, "Retry-After" })
+        foreach (var name in new[] { "Retry-After" })
         {
             var value = header(name);
             if (value is null)
@@ -327,6 +337,9 @@ public sealed record PollingOptions
 
     /// <summary>The share of a subscription's ARM read budget status reads may use; the rest is for the VMs' other reads.</summary>
     public double ReadBudgetShare { get; init; } = 0.8;
+
+    /// <summary>The first status read of an operation comes at this share of the quickest of its kind seen so far.</summary>
+    public double FirstPollShare { get; init; } = 0.9;
 
     /// <summary>A 429 without Retry-After (never seen from Azure, which always sends it) blocks its bucket this long.</summary>
     public TimeSpan DefaultThrottleWait { get; init; } = TimeSpan.FromSeconds(5);

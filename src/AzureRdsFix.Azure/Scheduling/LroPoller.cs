@@ -12,7 +12,9 @@ public sealed class LroPoller(AzureScheduler scheduler)
 {
     public AzureScheduler Scheduler => scheduler;
 
-    public async Task WaitAsync(Operation operation, string subscriptionId, CancellationToken cancellationToken)
+    /// <param name="kind">What the operation is (e.g. "runCommand"): operations of one kind teach the poller how soon
+    /// the first status read is worth making (<see cref="AzureScheduler.FirstPollAfter"/>).</param>
+    public async Task WaitAsync(Operation operation, string subscriptionId, string kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         var time = scheduler.Time;
@@ -22,16 +24,20 @@ public sealed class LroPoller(AzureScheduler scheduler)
         {
             var response = operation.GetRawResponse();
             var retryAfter = scheduler.RetryAfter(name => response.Headers.TryGetValue(name, out var value) ? value : null);
-            var delay = scheduler.PollDelay(subscriptionId, time.GetElapsedTime(started), retryAfter);
-            await Task.Delay(delay, time, cancellationToken);
+            var elapsed = time.GetElapsedTime(started);
+            var delay = scheduler.PollDelay(subscriptionId, elapsed, retryAfter);
+            var first = scheduler.FirstPollAfter(kind) - elapsed;
+            await Task.Delay(first > delay ? first : delay, time, cancellationToken);
             await operation.UpdateStatusAsync(cancellationToken);
         }
+
+        scheduler.Completed(kind, time.GetElapsedTime(started));
     }
 
-    public async Task<T> WaitAsync<T>(Operation<T> operation, string subscriptionId, CancellationToken cancellationToken)
+    public async Task<T> WaitAsync<T>(Operation<T> operation, string subscriptionId, string kind, CancellationToken cancellationToken)
         where T : notnull
     {
-        await WaitAsync((Operation)operation, subscriptionId, cancellationToken);
+        await WaitAsync((Operation)operation, subscriptionId, kind, cancellationToken);
         return operation.Value;
     }
 }

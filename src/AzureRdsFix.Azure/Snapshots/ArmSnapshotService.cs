@@ -57,7 +57,7 @@ public sealed class ArmSnapshotService(ArmClient client, LroPoller poller) : ISn
         // Started, then status reads the scheduler places (DiskRP sends Retry-After, which is honoured).
         _poller.Scheduler.RememberLocation($"{group.Id}/providers/Microsoft.Compute/snapshots/{snapshotName}", disk.Data.Location.Name);
         var creation = await snapshots.CreateOrUpdateAsync(WaitUntil.Started, snapshotName, data, cancellationToken);
-        await _poller.WaitAsync(creation, vm.SubscriptionId, cancellationToken);
+        await _poller.WaitAsync(creation, vm.SubscriptionId, "snapshot", cancellationToken);
 
         // The LRO saying Succeeded is not the record: read the snapshot back.
         var readBack = (await snapshots.GetAsync(snapshotName, cancellationToken)).Value;
