@@ -16,7 +16,9 @@ public sealed class ArmVmPowerService(
     TimeProvider timeProvider,
     SubscriptionGate? gate = null) : IVmPowerService
 {
-    public async Task<TriageFacts> RestartAsync(VmRef vm, CancellationToken cancellationToken)
+    public Task<TriageFacts> RestartAsync(VmRef vm, CancellationToken cancellationToken) => RestartAsync(vm, waitForAgent: true, cancellationToken);
+
+    public async Task<TriageFacts> RestartAsync(VmRef vm, bool waitForAgent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vm);
         var resource = client.GetVirtualMachineResource(new ResourceIdentifier(vm.Id));
@@ -29,7 +31,7 @@ public sealed class ArmVmPowerService(
         while (true)
         {
             var triage = await inspector.GetTriageAsync(vm, cancellationToken);
-            if (triage.Power == PowerState.Running && triage.Agent == AgentState.Ready)
+            if (triage.Power == PowerState.Running && (triage.Agent == AgentState.Ready || !waitForAgent))
             {
                 return triage;
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using AzureRdsFix.Azure.Connection;
+using AzureRdsFix.Azure.SerialConsole;
 using AzureRdsFix.Cli.Arguments;
 using AzureRdsFix.Cli.Engine;
 using AzureRdsFix.Cli.Hosting;
@@ -51,6 +52,11 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         }
 
         args = ResumeOptions.Apply(args, resume.RecordedOptions);
+        if (args.Execution.SerialUser is not null && string.IsNullOrEmpty(services.Environment.GetVariable(OptionNames.SerialPasswordVariable)))
+        {
+            throw new UsageException($"{OptionNames.SerialUser} needs the account's password in the environment variable {OptionNames.SerialPasswordVariable}, which is not set.");
+        }
+
         var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
         var outDir = ResolveOutDir(args, runId);
         var journalPath = args.Execution.ResumePath ?? args.Execution.JournalPath ?? Path.Combine(outDir, "journal.jsonl");
@@ -68,7 +74,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         });
 
         var console = ConsoleFactory.For(services.IO);
-        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time);
+        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time, arm => SerialChannel(arm, args, connection));
         EngineResult result;
         if (args.Output.Quiet)
         {
@@ -103,6 +109,29 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         {
             (result.Vms as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The serial console channel when an account was given (password only from the environment, never from the command
+    /// line, never kept anywhere else); null otherwise, and the channel is then never tried.
+    /// </summary>
+    private SerialConsoleGuestChannel? SerialChannel(global::Azure.ResourceManager.ArmClient client, RunArguments args, ConnectionOptions connection)
+    {
+        if (args.Execution.SerialUser is not { } user)
+        {
+            return null;
+        }
+
+        // Checked non-empty before the run started.
+        var password = services.Environment.GetVariable(OptionNames.SerialPasswordVariable)!;
+        var credential = ArmClientFactory.CreateCredential(connection, services.Environment.GetVariable);
+        var scope = ArmClientFactory.CreateClientOptions(connection).Environment!.Value.DefaultScope;
+        return new SerialConsoleGuestChannel(
+            client,
+            new WebSocketSerialConnector(credential, scope, services.PinnedCertificate),
+            new SerialCredentials(user, args.Execution.SerialDomain, password),
+            services.SerialConsole,
+            services.Time);
     }
 
     private string ResolveOutDir(RunArguments args, string runId)

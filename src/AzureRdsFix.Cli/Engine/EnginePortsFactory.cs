@@ -9,7 +9,7 @@ namespace AzureRdsFix.Cli.Engine;
 
 public static class EnginePortsFactory
 {
-    public static EnginePorts Create(ArmClient client, GuestChannelOptions guestOptions, PowerOptions powerOptions, TimeProvider time)
+    public static EnginePorts Create(ArmClient client, GuestChannelOptions guestOptions, PowerOptions powerOptions, TimeProvider time, Func<ArmClient, Azure.SerialConsole.SerialConsoleGuestChannel?>? serial = null)
     {
         var inspector = new ArmVmInspector(client);
 
@@ -20,6 +20,7 @@ public static class EnginePortsFactory
             inspector,
             new RunCommandGuestChannel(client, guestOptions, time, updateVmGate),
             new ArmSnapshotService(client),
-            new ArmVmPowerService(client, inspector, powerOptions, time, updateVmGate));
+            new ArmVmPowerService(client, inspector, powerOptions, time, updateVmGate),
+            serial?.Invoke(client));
     }
 }

@@ -16,4 +16,7 @@ public sealed record CliServices(IOContext IO, ICliEnvironment Environment, Time
 
     /// <summary>How often and how long to wait for the VM agent after a restart.</summary>
     public Azure.Power.PowerOptions Power { get; init; } = new();
+
+    /// <summary>Waits and typing pace of the serial console channel; the demo's simulator needs no pauses.</summary>
+    public Azure.SerialConsole.SacOptions SerialConsole { get; init; } = new();
 }
