@@ -36,7 +36,11 @@ public static class ResumeOptions
             fix = fix with { LicenseServers = servers, RemoveRdsh = removeRdsh, RemoveLicensingRole = removeRole, LicensingMode = mode };
         }
 
-        return args with { Scope = scope, Fix = fix };
+        // The serial console account (never its password) carries over, so a resumed run reaches the same VMs the same way.
+        var execution = args.Execution.SerialUser is null && recorded["serialUser"]?.GetValue<string>() is { } serialUser
+            ? args.Execution with { SerialUser = serialUser, SerialDomain = args.Execution.SerialDomain ?? recorded["serialDomain"]?.GetValue<string>() }
+            : args.Execution;
+        return args with { Scope = scope, Fix = fix, Execution = execution };
     }
 
     private static IReadOnlyList<string> Pick(string option, IReadOnlyList<string> given, IReadOnlyList<string> recorded)
