@@ -10,13 +10,13 @@ public sealed record BenchOptions
     public int Subscriptions { get; init; } = 20;
 
     /// <summary>Multiplies <see cref="Simulation.SimulatedDurations"/>; Compute's token buckets refill 1/scale faster, to match.</summary>
-    public double LatencyScale { get; init; } = 0.01;
+    public double LatencyScale { get; init; } = 0.25;
 
-    /// <summary>The tool's --max-parallel for the fleet runs.</summary>
-    public int MaxParallel { get; init; } = 64;
+    /// <summary>The tool's --max-parallel for the fleet runs; 0 = the tool's default.</summary>
+    public int MaxParallel { get; init; }
 
     /// <summary>VMs in the one-VM-at-a-time (--max-parallel 1) sample.</summary>
-    public int BaselineVms { get; init; } = 12;
+    public int BaselineVms { get; init; } = 6;
 
     public int Seed { get; init; } = 1;
 
@@ -35,15 +35,16 @@ public sealed record BenchOptions
         dotnet run -c Release --project bench/AzureRdsFix.Bench -- [options]
           --vms N              fleet size (default 2000)
           --subscriptions N    subscriptions the fleet is spread over (default 20)
-          --latency-scale X    multiplies the simulator's real-world durations (default 0.01: Run Command 0.2 s);
-                               Compute's throttle buckets refill 1/X times faster, to match
-          --max-parallel N     the tool's --max-parallel for the fleet runs (default 64)
-          --baseline-vms N     VMs in the --max-parallel 1 sample (default 12; 0 skips it)
+          --latency-scale X    multiplies the simulator's real-world durations (default 0.25: Run Command 5–15 s);
+                               ARM's and Compute's throttle buckets refill 1/X times faster, and the tool's clock
+                               runs 1/X times faster, to match
+          --max-parallel N     the tool's --max-parallel for the fleet runs (default: the tool's own default)
+          --baseline-vms N     VMs in the --max-parallel 1 sample (default 6; 0 skips it)
           --no-scan            skip the scan run
           --no-fix             skip the fix run and the baseline (e.g. to compare memory across fleet sizes)
           --seed N             fleet generator seed (default 1)
           --keep               keep the tool's report and journal folders
-          --quick              small run for a smoke check: 200 VMs, 4 subscriptions, 4 baseline VMs
+          --quick              small run for a smoke check: 200 VMs, 4 subscriptions, 2 baseline VMs
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -64,7 +65,7 @@ public sealed record BenchOptions
                 "--no-fix" => options with { Fix = false, BaselineVms = 0 },
                 "--seed" => options with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--keep" => options with { Keep = true },
-                "--quick" => options with { Vms = 200, Subscriptions = 4, BaselineVms = 4 },
+                "--quick" => options with { Vms = 200, Subscriptions = 4, BaselineVms = 2 },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };
         }

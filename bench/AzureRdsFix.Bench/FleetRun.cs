@@ -51,7 +51,7 @@ public sealed class FleetRun(BenchOptions options, X509Certificate2 certificate,
         string[] toolArgs =
         [
             command, "--arm-endpoint", azure.Endpoint.ToString(), "--auth", "token",
-            "--max-parallel", maxParallel.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .. maxParallel > 0 ? new[] { "--max-parallel", maxParallel.ToString(System.Globalization.CultureInfo.InvariantCulture) } : [],
             "--quiet", "--fail-on", "never", "--out", outDir,
             .. command == "fix" ? new[] { "--license-server", fleet.LicenseServer!, "--yes" } : [],
         ];
@@ -67,7 +67,7 @@ public sealed class FleetRun(BenchOptions options, X509Certificate2 certificate,
         }
 
         var stats = JsonSerializer.Deserialize<ToolStats>(await File.ReadAllTextAsync(statsPath, cancellationToken))!;
-        var journal = JournalSummary.Read(Path.Combine(outDir, "journal.jsonl"));
+        var journal = JournalSummary.Read(Path.Combine(outDir, "journal.jsonl"), options.LatencyScale);
         var bound = LowerBound.Compute(fleet, journal, options.LatencyScale);
         var counters = azure.Counters;
         return new FleetRunResult(
@@ -94,6 +94,7 @@ public sealed class FleetRun(BenchOptions options, X509Certificate2 certificate,
 
         start.Environment["SSL_CERT_FILE"] = certificatePem;
         start.Environment["AZRDSFIX_ACCESS_TOKEN"] = Token;
+        start.Environment[ToolChild.ClockScaleVariable] = options.LatencyScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
         start.Environment.Remove("TF_BUILD"); // no Azure Pipelines logging commands from the child
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the tool's process.");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);

@@ -14,7 +14,8 @@ public sealed record JournalSummary(
     double MeanVmSeconds,
     double MaxVmSeconds)
 {
-    public static JournalSummary Read(string path)
+    /// <param name="clockScale">The tool's clock ran 1 / clockScale times fast (ScaledClock): its journal times are multiplied back.</param>
+    public static JournalSummary Read(string path, double clockScale = 1)
     {
         var steps = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -59,7 +60,7 @@ public sealed record JournalSummary(
                     if (started.Remove((vmId, step), out var from))
                     {
                         var (sum, count) = stepTimes.GetValueOrDefault(step);
-                        stepTimes[step] = (sum + (at - from).TotalSeconds, count + 1);
+                        stepTimes[step] = (sum + ((at - from).TotalSeconds * clockScale), count + 1);
                     }
                 }
             }
@@ -67,7 +68,7 @@ public sealed record JournalSummary(
             {
                 var outcome = root.GetProperty("data").GetProperty("report").GetProperty("outcome").GetString() ?? "?";
                 outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-                vmTimes.Add((at - vmFirst[vmId]).TotalSeconds);
+                vmTimes.Add((at - vmFirst[vmId]).TotalSeconds * clockScale);
             }
         }
 

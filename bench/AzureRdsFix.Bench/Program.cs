@@ -44,10 +44,10 @@ var ct = cancellation.Token;
 var scale = options.LatencyScale;
 Console.WriteLine($"azrdsfix fleet benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RuntimeInformation.OSDescription}");
 Console.WriteLine($"fleet: {options.Vms} VMs in {options.Subscriptions} subscriptions (seed {options.Seed}); latency scale {scale.ToString(CultureInfo.InvariantCulture)}: " +
-    $"Run Command {Sec(SimulatedDurations.RunCommand.TotalSeconds * scale)}, restart {Sec(SimulatedDurations.Restart.TotalSeconds * scale)}, " +
-    $"snapshot {Sec(SimulatedDurations.Snapshot.TotalSeconds * scale)}, read {Sec(SimulatedDurations.ReadLatency.TotalSeconds * scale)}; " +
-    $"Compute throttle model on, buckets refill {1 / scale:0.#}× faster");
-Console.WriteLine($"tool: azrdsfix as a child process, --max-parallel {options.MaxParallel}");
+    $"Run Command {Range(SimulatedDurations.RunCommand, SimulatedDurations.RunCommandMax)}, restart {Range(SimulatedDurations.Restart, SimulatedDurations.RestartMax)}, " +
+    $"snapshot {Range(SimulatedDurations.Snapshot, SimulatedDurations.SnapshotMax)}, read {Sec(SimulatedDurations.ReadLatency.TotalSeconds * scale)}; " +
+    $"ARM and Compute throttle models on, buckets refill {1 / scale:0.#}× faster");
+Console.WriteLine($"tool: azrdsfix as a child process on a clock {1 / scale:0.#}× fast, --max-parallel {(options.MaxParallel > 0 ? options.MaxParallel.ToString(CultureInfo.InvariantCulture) : "default")}");
 Console.WriteLine();
 
 try
@@ -92,5 +92,7 @@ finally
 }
 
 return 0;
+
+string Range(TimeSpan min, TimeSpan max) => $"{(min.TotalSeconds * scale).ToString("0.0#", CultureInfo.InvariantCulture)}–{Sec(max.TotalSeconds * scale)}";
 
 static string Sec(double seconds) => seconds.ToString("0.00#", CultureInfo.InvariantCulture) + " s";

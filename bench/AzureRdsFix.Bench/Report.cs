@@ -17,7 +17,7 @@ public static class Report
             ("ratio wall / lower bound", r => (r.WallSeconds / r.Bound.Seconds).ToString("0.0", Inv) + "×"),
             ("VMs per second", r => (r.Vms / r.WallSeconds).ToString("0.0", Inv)),
             ("tool's time per VM: mean / slowest", r => $"{S(r.Journal.MeanVmSeconds)} / {S(r.Journal.MaxVmSeconds)}"),
-            ("  VMs × mean / max-parallel", r => S(r.Vms * r.Journal.MeanVmSeconds / r.MaxParallel)),
+            ("  VMs × mean / max-parallel", r => r.MaxParallel > 0 ? S(r.Vms * r.Journal.MeanVmSeconds / r.MaxParallel) : "- (tool default)"),
             ("ARM calls per VM", r => ((double)r.ArmCalls / r.Vms).ToString("0.00", Inv)),
             ("  429 throttled / 409 busy", r => $"{r.Throttled} / {r.Conflicts}"),
             ("  max UpdateVM calls in a subscription", r => r.Bound.MaxUpdateVmPerSubscription.ToString(Inv)),
@@ -59,6 +59,24 @@ public static class Report
             }
 
             Console.WriteLine($"  sample outcomes: {Join(baseline.Outcomes)}; its lower bound {S(baseline.Bound.Seconds)}");
+        }
+
+        Console.WriteLine();
+        var fixRun = runs.FirstOrDefault(r => r.Command == "fix");
+        if (fixRun is not null)
+        {
+            var ratio = fixRun.WallSeconds / fixRun.Bound.Seconds;
+            Console.WriteLine($"target fix wall <= 1.25x lower bound (goal 1.10): {ratio:0.00}x — {(ratio <= 1.10 ? "goal met" : ratio <= 1.25 ? "met" : "NOT met")}");
+            if (baseline is not null)
+            {
+                var speedup = baseline.WallSeconds / baseline.Vms * fixRun.Vms / fixRun.WallSeconds;
+                Console.WriteLine($"target fix >= 50x faster than one at a time: {speedup:0}x — {(speedup >= 50 ? "met" : "NOT met")}");
+            }
+        }
+
+        foreach (var run in runs)
+        {
+            Console.WriteLine($"target zero 429s ({run.Command}): {run.Throttled} — {(run.Throttled == 0 ? "met" : "NOT met")}");
         }
     }
 

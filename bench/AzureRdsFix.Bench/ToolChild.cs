@@ -23,6 +23,13 @@ public static class ToolChild
 {
     public const string Verb = "tool";
 
+    /// <summary>
+    /// The simulator's latency scale, passed to the child: the tool runs on a clock that many times faster
+    /// (<see cref="ScaledClock"/>), so its poll intervals, back-offs and Azure's budgets as it counts them stay in
+    /// proportion to the scaled durations, as DESIGN.md asks ("a scaled benchmark scales them too").
+    /// </summary>
+    public const string ClockScaleVariable = "BENCH_CLOCK_SCALE";
+
     public static async Task<int> RunAsync(string statsPath, string[] toolArgs)
     {
         long peakManaged = 0;
@@ -52,7 +59,7 @@ public static class ToolChild
         int exit;
         using (new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50)))
         {
-            exit = await Cli.Program.Main(toolArgs);
+            exit = await RunToolAsync(toolArgs);
             Sample();
         }
 
@@ -71,4 +78,43 @@ public static class ToolChild
         await File.WriteAllTextAsync(statsPath, JsonSerializer.Serialize(stats));
         return exit;
     }
+
+    /// <summary>What <see cref="Cli.Program.Main"/> does, with the clock scaled when the parent asks for it.</summary>
+    private static async Task<int> RunToolAsync(string[] toolArgs)
+    {
+        var scale = double.TryParse(Environment.GetEnvironmentVariable(ClockScaleVariable), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x) ? x : 1;
+        if (scale == 1)
+        {
+            return await Cli.Program.Main(toolArgs);
+        }
+
+        var io = new Cli.Hosting.IOContext(Console.In, Console.Out, Console.Error, false, false);
+        var services = new Cli.Hosting.CliServices(io, new ProcessEnvironment(), new ScaledClock(scale));
+        return await new Cli.CliApp(services).RunAsync(toolArgs, CancellationToken.None);
+    }
+
+    private sealed class ProcessEnvironment : Cli.Hosting.ICliEnvironment
+    {
+        public string? GetVariable(string name) => Environment.GetEnvironmentVariable(name);
+
+        public string CurrentDirectory => Environment.CurrentDirectory;
+    }
+}
+
+/// <summary>A real clock running 1 / scale times fast (the same as tests/AzureRdsFix.Testing/ScaledTimeProvider).</summary>
+public sealed class ScaledClock(double scale) : TimeProvider
+{
+    private readonly long _startTimestamp = System.GetTimestamp();
+    private readonly DateTimeOffset _startUtc = System.GetUtcNow();
+
+    public override DateTimeOffset GetUtcNow() => _startUtc + (System.GetElapsedTime(_startTimestamp) / scale);
+
+    public override long TimestampFrequency => System.TimestampFrequency;
+
+    public override long GetTimestamp() => _startTimestamp + (long)((System.GetTimestamp() - _startTimestamp) / scale);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        System.CreateTimer(callback, state, Real(dueTime), Real(period));
+
+    private TimeSpan Real(TimeSpan span) => span == Timeout.InfiniteTimeSpan || span <= TimeSpan.Zero ? span : span * scale;
 }

@@ -11,9 +11,12 @@ public enum RemediationOperation
 }
 
 /// <summary>
-/// Parameters of Set-RdsLicensing.ps1 in their wire form (docs/guest-contract.md): every value a string, null meaning
-/// "leave as is" (the parameter is left out of the Run Command). <see cref="Validate"/> applies the script's own rules
-/// and returns the same sentence the script would print.
+/// Parameters of Set-RdsLicensing.ps1 (docs/guest-contract.md): every value a string, null meaning "leave as is" (the
+/// parameter is left out of the Run Command). <see cref="Validate"/> applies the script's own rules and returns the same
+/// sentence the script would print. The values here are plain; <see cref="ToScriptParameters"/> sends each one as hex of
+/// its UTF-8 bytes, because Run Command passes parameter values through cmd.exe on the VM, which eats or acts on
+/// <c>^ &amp; % &lt; &gt; | "</c> and cuts an unquoted value at a space (Learn: "Run scripts in your Windows VM by using
+/// action Run Commands", known issues; azure-powershell issues 29880, 19087, 7269). Hex digits pass through unchanged.
 /// </summary>
 public sealed partial record RemediationParameters
 {
@@ -71,10 +74,10 @@ public sealed partial record RemediationParameters
     public bool IsEmpty => string.IsNullOrEmpty(LicensingMode) && string.IsNullOrEmpty(LicenseServers)
         && !IsTrue(RemoveRdsh) && !IsTrue(RemoveLicensingRole);
 
-    /// <summary>The Run Command parameters: only the non-empty ones, in the script's order.</summary>
+    /// <summary>The Run Command parameters: only the non-empty ones, in the script's order, each value hex-encoded.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ToScriptParameters()
     {
-        var list = new List<KeyValuePair<string, string>> { new(nameof(Operation), Operation) };
+        var list = new List<KeyValuePair<string, string>> { new(nameof(Operation), ParameterEncoding.Encode(Operation)) };
         Add(nameof(LicensingMode), LicensingMode);
         Add(nameof(LicenseServers), LicenseServers);
         Add(nameof(RemoveRdsh), RemoveRdsh);
@@ -85,7 +88,7 @@ public sealed partial record RemediationParameters
         {
             if (!string.IsNullOrEmpty(value))
             {
-                list.Add(new(name, value));
+                list.Add(new(name, ParameterEncoding.Encode(value)));
             }
         }
     }

@@ -31,16 +31,23 @@ public sealed record SimulationOptions
 }
 
 /// <summary>
-/// Real-world durations the simulator scales by the latency scale. Rough figures from Azure: a Run Command takes about
-/// 20 s at least, a restart about 30 s, an incremental snapshot a few seconds; an agent that does not answer fails the
-/// Run Command only after many minutes (simulated as 2 min, so a 0.05 scale waits 6 s, not 20 min).
+/// Real-world durations the simulator scales by the latency scale. Each long-running operation takes a duration drawn
+/// uniformly between its minimum and maximum (rough figures from Azure: a Run Command 20–60 s, a restart 30–120 s, an
+/// incremental snapshot 5–15 s); an agent that does not answer fails the Run Command only after many minutes (simulated
+/// as 2 min, so a 0.05 scale waits 6 s, not 20 min).
 /// </summary>
 public static class SimulatedDurations
 {
     public static readonly TimeSpan RunCommand = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan RunCommandMax = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan Restart = TimeSpan.FromSeconds(30);
-    public static readonly TimeSpan Snapshot = TimeSpan.FromSeconds(8);
+    public static readonly TimeSpan RestartMax = TimeSpan.FromSeconds(120);
+    public static readonly TimeSpan Snapshot = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan SnapshotMax = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>How old the agent's last Ready status is, at most, when read (it reports periodically).</summary>
+    public static readonly TimeSpan AgentReportAge = TimeSpan.FromSeconds(17);
     public static readonly TimeSpan ReadLatency = TimeSpan.FromMilliseconds(80);
     public static readonly TimeSpan ListLatency = TimeSpan.FromMilliseconds(400);
     public static readonly TimeSpan WriteLatency = TimeSpan.FromMilliseconds(250);

@@ -22,7 +22,7 @@ public sealed class AzureErrorsTests
         var failure = AzureErrors.Translate(error, Action);
 
         failure.Kind.Should().Be(AzureErrorKind.Auth);
-        failure.Message.Should().Be("Could not run the probe on VM vm1: the identity lacks the permission 'Microsoft.Compute/virtualMachines/runCommand/action' (403 AuthorizationFailed); grant a role that includes it at this scope (see infra/ for the least-privilege role), or leave this scope out.");
+        failure.Message.Should().Be("Could not run the probe on VM vm1: the identity lacks the permission 'Microsoft.Compute/virtualMachines/runCommand/action' over '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1' (403 AuthorizationFailed); grant a role that includes it at this scope (see infra/ for the least-privilege role), or leave this scope out.");
     }
 
     [Theory]

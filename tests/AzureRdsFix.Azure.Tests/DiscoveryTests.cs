@@ -39,6 +39,10 @@ public sealed class DiscoveryTests
         return items;
     }
 
+    /// <summary>Failures other than the reported skip of the fleet's Disabled subscription.</summary>
+    private static List<DiscoveryFailure> Failures(IEnumerable<DiscoveryItem> items) =>
+        items.OfType<DiscoveryFailure>().Where(f => f.Error.Scope != $"subscription {Disabled}").ToList();
+
     private static List<DiscoveredVm> Vms(IEnumerable<DiscoveryItem> items) => items.OfType<DiscoveredVm>().ToList();
 
     [Fact]
@@ -48,10 +52,51 @@ public sealed class DiscoveryTests
 
         var items = await DiscoverAsync(arm, new DiscoveryScope());
 
-        items.Should().AllBeOfType<DiscoveredVm>();
         Vms(items).Select(v => v.Vm.Name).Should().BeEquivalentTo(["rdsh1", "rdsh2", "rdsh3", "rdsh4", "rdsh5", "dev1"]);
+        items.OfType<DiscoveryFailure>().Should().ContainSingle().Which.Error.Scope.Should().Be($"subscription {Disabled}", "the skip is reported");
         arm.CountRequests("GET", "%24skiptoken").Should().BeGreaterThan(2, "pages, the empty middle page and the empty last page are all followed");
         arm.CountRequests("GET", $"/subscriptions/{Disabled}/").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task DiscoverAsync_SubscriptionStates_ScansWarnedAndPastDueAndReportsEverySkip()
+    {
+        // Learn "Azure subscription states": Warned and Past due keep working; Disabled and Deleted do not.
+        await using var arm = await FakeArm.StartAsync();
+        arm.RequiredToken = TestArm.Token;
+        string[] states = ["Enabled", "Warned", "PastDue", "Disabled", "Deleted"];
+        foreach (var (state, i) in states.Select((s, i) => (s, i)))
+        {
+            var id = $"{i + 1}{i + 1}{i + 1}{i + 1}0000-0000-0000-0000-000000000000";
+            arm.AddSubscription(id, $"{state} sub", state: state);
+            arm.AddVm(id, "rg", $"vm-{state.ToLowerInvariant()}");
+        }
+
+        var items = await DiscoverAsync(arm, new DiscoveryScope());
+
+        Vms(items).Select(v => v.Vm.Name).Should().BeEquivalentTo(["vm-enabled", "vm-warned", "vm-pastdue"]);
+        items.OfType<DiscoveryFailure>().Select(f => f.Error.Message).Should().BeEquivalentTo(
+        [
+            "Subscription 44440000-0000-0000-0000-000000000000 (Disabled sub) is Disabled: Azure keeps its VMs deallocated or read-only, so it was skipped and none of its VMs were scanned.",
+            "Subscription 55550000-0000-0000-0000-000000000000 (Deleted sub) is Deleted: Azure keeps its VMs deallocated or read-only, so it was skipped and none of its VMs were scanned.",
+        ]);
+    }
+
+    [Theory]
+    [InlineData("Warned", true)]
+    [InlineData("PastDue", true)]
+    [InlineData("Disabled", false)]
+    public async Task DiscoverAsync_NamedSubscriptionByState_ScansOnlyUsableOnes(string state, bool scanned)
+    {
+        await using var arm = await FakeArm.StartAsync();
+        arm.RequiredToken = TestArm.Token;
+        arm.AddSubscription(Sub1, "Named", state: state);
+        arm.AddVm(Sub1, "rg", "vm1");
+
+        var items = await DiscoverAsync(arm, new DiscoveryScope { Subscriptions = [Sub1] });
+
+        Vms(items).Should().HaveCount(scanned ? 1 : 0);
+        items.OfType<DiscoveryFailure>().Should().HaveCount(scanned ? 0 : 1);
     }
 
     [Fact]
@@ -98,7 +143,7 @@ public sealed class DiscoveryTests
         var items = await DiscoverAsync(arm, new DiscoveryScope());
 
         Vms(items).Should().HaveCount(6);
-        var failure = items.OfType<DiscoveryFailure>().Should().ContainSingle().Subject;
+        var failure = Failures(items).Should().ContainSingle().Subject;
         failure.Kind.Should().Be(AzureErrorKind.Auth);
         failure.Error.Scope.Should().Contain(Forbidden);
         failure.Error.Message.Should().Contain("'Microsoft.Compute/virtualMachines/read'").And.Contain("403 AuthorizationFailed");
@@ -158,7 +203,7 @@ public sealed class DiscoveryTests
         var items = await DiscoverAsync(arm, new DiscoveryScope { Vms = ["RDSH3", "nosuchvm"] });
 
         Vms(items).Select(v => v.Vm.Name).Should().Equal("rdsh3");
-        items.OfType<DiscoveryFailure>().Single().Error.Message.Should().Contain("nosuchvm");
+        Failures(items).Single().Error.Message.Should().Contain("nosuchvm");
     }
 
     [Fact]

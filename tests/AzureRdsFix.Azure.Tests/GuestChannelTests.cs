@@ -142,22 +142,4 @@ public sealed class GuestChannelTests
 
         RunCommandGuestChannel.ReadResult(result).Should().Be(new GuestRunResult("out", "err", "RunCommand"));
     }
-
-    [Fact]
-    public async Task SubscriptionGate_TokenBucketEmpty_WaitsForRefill()
-    {
-        var time = new FastForwardTimeProvider();
-        var gate = new SubscriptionGate(maxConcurrent: 2, writesPerMinute: 60, burst: 1, time);
-
-        using (await gate.EnterAsync(Sub, CancellationToken.None))
-        {
-        }
-
-        time.Skipped.Should().Be(TimeSpan.Zero);
-        using (await gate.EnterAsync(Sub, CancellationToken.None))
-        {
-        }
-
-        time.Skipped.Should().BeCloseTo(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(50));
-    }
 }

@@ -1,3 +1,4 @@
+using AzureRdsFix.Azure.Scheduling;
 using AzureRdsFix.Azure.Errors;
 using AzureRdsFix.Azure.Snapshots;
 using AzureRdsFix.Testing;
@@ -39,11 +40,29 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task CreateVerifiedSnapshotAsync_DeniedByPolicy_IsAPolicyFailureNamingTheAssignment()
+    {
+        await using var arm = await FakeArm.StartAsync();
+        var vm = arm.AddVm(Sub, "rg-prod", "vm1");
+        // Shape from Learn "Resolve errors for request disallowed by policy" (HTTP 403, code RequestDisallowedByPolicy).
+        arm.AddFault(new FakeFault("PUT", "/snapshots/", 403, "RequestDisallowedByPolicy",
+            "Resource 'azrdsfix-vm1-run1' was disallowed by policy. Policy identifiers: '[{\"policyAssignment\":{\"name\":\"Snapshots need a cost-center tag\",\"id\":\"/subscriptions/" + Sub + "/providers/Microsoft.Authorization/policyAssignments/1111aa2222bb3333cc4444dd\"},\"policyDefinition\":{\"name\":\"Require a tag on resources\",\"id\":\"/providers/Microsoft.Authorization/policyDefinitions/871b6d14-10aa-478d-b590-94f262ecfa99\"}}]'."));
+        var service = new ArmSnapshotService(TestArm.Client(arm), new LroPoller(new AzureScheduler(new FastForwardTimeProvider())));
+
+        var act = () => service.CreateVerifiedSnapshotAsync(TriageTests.Ref(vm), vm.OsDiskIdAsReported, "azrdsfix-vm1-run1", Tags, CancellationToken.None);
+
+        var thrown = (await act.Should().ThrowAsync<Exception>()).Which;
+        var failure = AzureErrors.Translate(thrown, "snapshot the OS disk");
+        failure.Kind.Should().Be(AzureErrorKind.Failed, "a policy denial is not a missing role: it is not remembered as an authorization refusal");
+        failure.Message.Should().Be("Could not snapshot the OS disk: Azure Policy denied it (policy assignment 'Snapshots need a cost-center tag' of definition 'Require a tag on resources', 403 RequestDisallowedByPolicy); ask the policy's owner for an exemption or change the assignment, then run again.");
+    }
+
+    [Fact]
     public async Task CreateVerifiedSnapshotAsync_OsDisk_MakesIncrementalCopyBesideTheDisk()
     {
         await using var arm = await FakeArm.StartAsync();
         var vm = arm.AddVm(Sub, "Rg-Prod", "vm1", location: "northeurope");
-        var service = new ArmSnapshotService(TestArm.Client(arm));
+        var service = new ArmSnapshotService(TestArm.Client(arm), new LroPoller(new AzureScheduler(new FastForwardTimeProvider())));
 
         var info = await service.CreateVerifiedSnapshotAsync(TriageTests.Ref(vm), vm.OsDiskIdAsReported, "azrdsfix-vm1-run1", Tags, CancellationToken.None);
 
@@ -66,7 +85,7 @@ public sealed class SnapshotTests
         await using var arm = await FakeArm.StartAsync();
         var vm = arm.AddVm(Sub, "rg", "vm1");
         arm.SnapshotFinalState = "Failed";
-        var service = new ArmSnapshotService(TestArm.Client(arm));
+        var service = new ArmSnapshotService(TestArm.Client(arm), new LroPoller(new AzureScheduler(new FastForwardTimeProvider())));
 
         var act = () => service.CreateVerifiedSnapshotAsync(TriageTests.Ref(vm), vm.OsDiskIdAsReported, "snap1", Tags, CancellationToken.None);
 
@@ -80,7 +99,7 @@ public sealed class SnapshotTests
     {
         await using var arm = await FakeArm.StartAsync();
         arm.AddResourceGroup(Sub, "rg");
-        var service = new ArmSnapshotService(TestArm.Client(arm));
+        var service = new ArmSnapshotService(TestArm.Client(arm), new LroPoller(new AzureScheduler(new FastForwardTimeProvider())));
 
         var info = await service.GetSnapshotAsync($"/subscriptions/{Sub}/resourceGroups/rg/providers/Microsoft.Compute/snapshots/none", CancellationToken.None);
 

@@ -17,7 +17,6 @@ internal static class TestArm
         MaxRetries = 2,
         RetryDelay = TimeSpan.FromMilliseconds(10),
         RetryMaxDelay = TimeSpan.FromMilliseconds(50),
-        RetryAfterCap = TimeSpan.FromMilliseconds(200),
     };
 
     public static ArmClient Client(FakeArm arm) => ArmClientFactory.Create(Options(arm), Env);

@@ -44,6 +44,46 @@ public sealed class AuthorizationTests
         report.Vms.Single(v => v.Name == "web-b1").Outcome.Should().Be(VmOutcome.NotApplicable, "the other subscription is not affected");
     }
 
+    [Fact]
+    public async Task Scan_RunCommandRefusedInOneResourceGroup_IsStillSentToTheOtherGroupsOfTheSubscription()
+    {
+        await using var arm = await FakeArm.StartAsync();
+        arm.RequiredToken = Token;
+        var probe = "AZRDSFIX probe " + ExpectedProbe("no-rdsh");
+        arm.AddSubscription(Refusing, "Mixed roles");
+        for (var i = 1; i <= 3; i++)
+        {
+            arm.AddVm(Refusing, "rg-locked", $"rdsh-l{i}", probeStdout: probe);
+        }
+
+        for (var i = 1; i <= 2; i++)
+        {
+            arm.AddVm(Refusing, "rg-open", $"rdsh-o{i}", probeStdout: probe);
+        }
+
+        // The role that allows Run Command is assigned on rg-open only (RBAC scope = resource group).
+        arm.AddFault(new FakeFault("POST", "/resourceGroups/rg-locked/", 403, "AuthorizationFailed",
+            $"The client 'ops@contoso.com' with object id '0000' does not have authorization to perform action 'Microsoft.Compute/virtualMachines/runCommand/action' over scope '/subscriptions/{Refusing}/resourceGroups/rg-locked/providers/Microsoft.Compute/virtualMachines/rdsh-l1' or the scope is invalid.")
+        {
+            Times = 100,
+        });
+        using var dir = new TempDir();
+
+        var result = await CliRunner.RunAsync(
+            ["scan", "--arm-endpoint", arm.Endpoint.ToString(), "--auth", "token", "--out", dir.Path, "--max-parallel", "1"],
+            new Dictionary<string, string?> { ["AZRDSFIX_ACCESS_TOKEN"] = Token },
+            arm.Certificate);
+
+        result.ExitCode.Should().Be(1, result.StdErr);
+        arm.CountRequests("POST", "/resourceGroups/rg-locked/").Should().Be(1, "after the first refusal the call is not sent again in that resource group");
+        arm.CountRequests("POST", "/resourceGroups/rg-open/").Should().BeGreaterThanOrEqualTo(2, "a refusal in another resource group says nothing about this one");
+        var report = SimulatorSession.ReadReport(dir.Path);
+        report.Vms.Where(v => v.ResourceGroup == "rg-locked").Should().HaveCount(3)
+            .And.OnlyContain(v => v.Outcome == VmOutcome.Failed && v.Reason.Contains("'Microsoft.Compute/virtualMachines/runCommand/action'", StringComparison.Ordinal));
+        report.Vms.Where(v => v.ResourceGroup == "rg-open").Should().HaveCount(2)
+            .And.OnlyContain(v => v.Outcome == VmOutcome.NotApplicable);
+    }
+
     private static string ExpectedProbe(string fixture)
     {
         var node = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "src", "AzureRdsFix.Guest", "Fixtures", fixture + ".json")))!;

@@ -145,7 +145,7 @@ public sealed class FixCommandTests
         result.ExitCode.Should().Be(1, result.StdErr);
         var merged = SimulatorSession.ReadReport(sim.Out("merged"));
         merged.Vms.Should().HaveCount(13).And.OnlyHaveUniqueItems(v => v.Id);
-        merged.ScopeErrors.Should().ContainSingle();
+        merged.ScopeErrors.Should().HaveCount(2, "the forbidden subscription and the skipped Disabled one, once each");
     }
 
     private static void AssertSnapshotBeforeEveryRemediation(string journalPath)

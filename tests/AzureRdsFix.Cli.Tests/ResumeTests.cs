@@ -176,7 +176,7 @@ public sealed class ResumeTests
         return process;
     }
 
-    private static IReadOnlyList<JournalEntry> Entries(string journal) => File.Exists(journal) ? JournalReader.Read(journal) : [];
+    private static IReadOnlyList<JournalEntry> Entries(string journal) => File.Exists(journal) && new FileInfo(journal).Length > 0 ? JournalReader.Read(journal) : [];
 
     private static async Task WaitForAsync(Func<bool> condition, Process? child, TimeSpan timeout)
     {

@@ -170,6 +170,19 @@ public sealed class SafetyReviewTests
         EngineResult result;
         await using (var journal = new JournalWriter(path))
         {
+            // As the CLI starts every journal: a run's first record names its command, so --resume can read it.
+            await journal.AppendAsync(new Core.Journal.JournalEntry
+            {
+                At = TimeProvider.System.GetUtcNow(),
+                Type = Core.Journal.JournalTypes.RunStarted,
+                RunId = "run-safety",
+                Data = new JsonObject
+                {
+                    ["command"] = args.Command,
+                    ["subscriptions"] = new JsonArray(args.Scope.Subscriptions.Select(v => (JsonNode)v).ToArray()),
+                    ["vms"] = new JsonArray(args.Scope.Vms.Select(v => (JsonNode)v).ToArray()),
+                },
+            });
             result = await new RunEngine(ports, args, "run-safety", journal, new SilentProgress(), TimeProvider.System, ResumeState.None).RunAsync(CancellationToken.None);
         }
 

@@ -37,9 +37,11 @@ public sealed class ScanCommandTests
         report.Vms.Single(v => v.Name == "rdsh-prod-01").Findings.Select(f => f.RuleId).Should().Contain(["RDS001", "RDS003", "RDS004", "RDS010"]);
         report.Vms.Single(v => v.Name == "rdsh-prod-04").Findings.Select(f => f.RuleId).Should().Contain(["RDS005", "RDS006"]);
         report.Vms.Single(v => v.Name == "rdsh-dev-04").Reason.Should().Contain("cut");
-        report.ScopeErrors.Should().ContainSingle().Which.Message.Should().Contain("403");
-        report.Vms.Should().NotContain(v => v.Name == "rdsh-old-01", "the Disabled subscription is not scanned");
-        result.StdOut.Should().Contain("scan: 13 VM(s): 1 Healthy, 7 NeedsAttention, 2 NotApplicable, 2 Unreachable, 1 Failed; 1 scope(s) could not be read.");
+        report.ScopeErrors.Should().HaveCount(2);
+        report.ScopeErrors.Should().ContainSingle(e => e.Message.Contains("403", StringComparison.Ordinal));
+        report.ScopeErrors.Should().ContainSingle(e => e.Message.Contains("is Disabled", StringComparison.Ordinal) && e.Message.Contains("skipped", StringComparison.Ordinal));
+        report.Vms.Should().NotContain(v => v.Name == "rdsh-old-01", "the Disabled subscription is not scanned, and the skip is reported");
+        result.StdOut.Should().Contain("scan: 13 VM(s): 1 Healthy, 7 NeedsAttention, 2 NotApplicable, 2 Unreachable, 1 Failed; 2 scope(s) could not be read.");
         sim.Azure.Fleet.Vms.Where(v => v.Guest is not null).Should().OnlyContain(v => v.Guest!.LicensingChangedSinceRestart == false, "scan changes nothing");
     }
 
@@ -125,7 +127,7 @@ public sealed class ScanCommandTests
         var result = await sim.RunAsync(["scan", "--out", sim.Out("scan")], new Dictionary<string, string?> { ["TF_BUILD"] = "True" });
 
         var issues = result.StdOut.Split('\n').Where(l => l.StartsWith("##vso[task.logissue", StringComparison.Ordinal)).ToArray();
-        issues.Should().HaveCount(7 + 2 + 1 + 1, "NeedsAttention, Unreachable and Failed VMs, and the forbidden subscription");
+        issues.Should().HaveCount(7 + 2 + 1 + 2, "NeedsAttention, Unreachable and Failed VMs, the forbidden subscription and the skipped Disabled one");
         issues.Should().Contain(l => l.StartsWith("##vso[task.logissue type=error;]rdsh-dev-04", StringComparison.Ordinal));
         result.StdOut.Should().Contain($"##vso[task.uploadsummary]{Path.Combine(sim.Out("scan"), "report.md")}");
     }

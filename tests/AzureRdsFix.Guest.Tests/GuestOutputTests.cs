@@ -45,8 +45,8 @@ public sealed class GuestOutputTests
         facts.LicenseServers.Local.Should().HaveCount(expected["servers"]!["local"]!.AsArray().Count);
         facts.LicenseServers.Policy.Should().HaveCount(expected["servers"]!["policy"]!.AsArray().Count);
         facts.GraceDays.Should().Be((int?)expected["graceDays"]);
-        facts.LsConnectivityStatus.Should().Be((int?)expected["lsStatus"]);
         facts.Reach.Should().HaveCount(expected["reach"]!.AsArray().Count);
+        facts.Reach.Select(r => r.LsStatus).Should().Equal(expected["reach"]!.AsArray().Select(r => (int?)r!["lsStatus"]));
         facts.Events.GraceExpiredNoServer.Should().Be((int)expected["events"]!["1128"]!);
         facts.LicensingRole.Should().Be((string?)expected["licensingRole"]);
         facts.Warnings.Should().HaveCount(expected["warnings"]!.AsArray().Count);
@@ -72,7 +72,7 @@ public sealed class GuestOutputTests
         facts.PolicyManaged.Should().BeTrue();
         facts.EffectiveMode.Should().Be(2);
         facts.EffectiveServers.Should().Equal("oldls.contoso.com");
-        facts.Reach.Should().Equal(new Reachability("oldls.contoso.com", true, false));
+        facts.Reach.Should().Equal(new Reachability("oldls.contoso.com", true, false) { LsStatus = 6 });
     }
 
     [Theory]
@@ -100,7 +100,7 @@ public sealed class GuestOutputTests
         var output = GuestOutput.Parse<ProbeFacts>(Run(stdout), "probe");
 
         output.Succeeded.Should().BeTrue();
-        output.Value!.Reach.Should().Equal(new Reachability("ls01.contoso.com", true, true));
+        output.Value!.Reach.Should().Equal(new Reachability("ls01.contoso.com", true, true) { LsStatus = 11 });
     }
 
     [Fact]

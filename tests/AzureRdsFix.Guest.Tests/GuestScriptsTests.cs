@@ -17,7 +17,24 @@ public sealed class GuestScriptsTests
         request.Kind.Should().Be("probe");
         request.Lines[0].Should().Be(GuestScripts.ProbeHeader);
         request.Parameters.Should().BeEmpty();
-        string.Join('\n', request.Lines).Should().Be(GuestScripts.ReadScript("Get-RdsLicensingState.ps1").Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n'));
+        string.Join('\n', request.Lines).Should().Be(GuestScripts.Compose("Get-RdsLicensingState.ps1"));
+    }
+
+    [Theory]
+    [InlineData("Get-RdsLicensingState.ps1")]
+    [InlineData("Set-RdsLicensing.ps1")]
+    public void Compose_Script_ReplacesTheIncludeLineWithTheSharedHelpersOnce(string name)
+    {
+        var source = GuestScripts.ReadScript(name).Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
+        var helpers = GuestScripts.ReadScript("GuestHelpers.Include.ps1").Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
+
+        var composed = GuestScripts.Compose(name);
+
+        source.Should().Contain("#AZRDSFIX-INCLUDE GuestHelpers.Include.ps1\n");
+        source.Should().NotContain("function Test-IpLiteral", "the helpers live in one file");
+        composed.Should().Be(source.Replace("#AZRDSFIX-INCLUDE GuestHelpers.Include.ps1", helpers, StringComparison.Ordinal));
+        composed.Should().NotContain(GuestScripts.IncludeDirective);
+        composed.Split('\n')[0].Should().StartWith("# AZRDSFIX-SCRIPT ", "the simulator still recognises the script by its first line");
     }
 
     [Fact]
@@ -28,9 +45,11 @@ public sealed class GuestScriptsTests
         request.Kind.Should().Be("remediate");
         request.Lines[0].Should().Be(GuestScripts.RemediationHeader);
         request.Parameters.Should().Equal(
-            new KeyValuePair<string, string>("Operation", "Apply"),
-            new KeyValuePair<string, string>("LicensingMode", "4"),
-            new KeyValuePair<string, string>("LicenseServers", "ls01.contoso.com,10.0.0.4"));
+            new KeyValuePair<string, string>("Operation", "4170706c79"),
+            new KeyValuePair<string, string>("LicensingMode", "34"),
+            new KeyValuePair<string, string>("LicenseServers", ParameterEncoding.Encode("ls01.contoso.com,10.0.0.4")));
+        request.Parameters.Select(p => ParameterEncoding.Decode(p.Value)).Should().Equal("Apply", "4", "ls01.contoso.com,10.0.0.4");
+        request.Parameters.Should().OnlyContain(p => p.Value.All(char.IsAsciiHexDigitLower), "cmd.exe on the VM passes hex digits unchanged");
     }
 
     [Fact]
@@ -42,8 +61,8 @@ public sealed class GuestScriptsTests
         withServers.Lines.Should().Equal(plain.Lines);
         withServers.Lines.Should().NotContain(l => l.Contains("unique-marker-host", StringComparison.Ordinal));
         plain.Parameters.Should().Equal(
-            new KeyValuePair<string, string>("Operation", "Apply"),
-            new KeyValuePair<string, string>("RemoveRdsh", "true"));
+            new KeyValuePair<string, string>("Operation", ParameterEncoding.Encode("Apply")),
+            new KeyValuePair<string, string>("RemoveRdsh", ParameterEncoding.Encode("true")));
     }
 
     [Theory]

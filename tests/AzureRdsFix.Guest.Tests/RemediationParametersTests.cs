@@ -48,9 +48,10 @@ public sealed class RemediationParametersTests
 
         restore.Validate().Should().BeNull();
         restore.ToScriptParameters().Should().Equal(
-            new KeyValuePair<string, string>("Operation", "Restore"),
-            new KeyValuePair<string, string>("LicensingMode", "5"),
-            new KeyValuePair<string, string>("LicenseServers", "<absent>"));
+            new KeyValuePair<string, string>("Operation", ParameterEncoding.Encode("Restore")),
+            new KeyValuePair<string, string>("LicensingMode", ParameterEncoding.Encode("5")),
+            new KeyValuePair<string, string>("LicenseServers", ParameterEncoding.Encode("<absent>")));
+        restore.ToScriptParameters().Should().NotContain(p => p.Value.Contains('<', StringComparison.Ordinal), "a raw '<' is a redirection in Run Command's cmd.exe layer");
     }
 
     [Fact]
@@ -68,6 +69,28 @@ public sealed class RemediationParametersTests
     public void Apply_ModeOtherThan2Or4_IsInvalid(int mode)
     {
         RemediationParameters.Apply(mode, []).Validate().Should().Be("Parameter LicensingMode must be 2, 4 or empty for Apply.");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("<absent>")]
+    [InlineData("ls01.contoso.com, ls02")]
+    [InlineData("caf\u00e9")]
+    public void Encoding_RoundTrips_AndUsesOnlyHexDigits(string value)
+    {
+        var encoded = ParameterEncoding.Encode(value);
+
+        encoded.Should().MatchRegex("^[0-9a-f]*$");
+        ParameterEncoding.Decode(encoded).Should().Be(value);
+    }
+
+    [Theory]
+    [InlineData("4")]
+    [InlineData("zz")]
+    [InlineData("c3")]
+    public void Decode_NotHexOfUtf8_IsNull(string encoded)
+    {
+        ParameterEncoding.Decode(encoded).Should().BeNull();
     }
 
     private static RemediationParameters FromCase(JsonObject parameters) => new()

@@ -131,9 +131,9 @@ public sealed class ArmSdkTests : IAsyncLifetime
     {
         var vm = Vm("rdsh-prod-01");
         var input = new RunCommandInput("RunPowerShellScript") { Script = { RemediationEmulator.Header, "param()" } };
-        input.Parameters.Add(new RunCommandInputParameter("Operation", "Apply"));
-        input.Parameters.Add(new RunCommandInputParameter("LicensingMode", "4"));
-        input.Parameters.Add(new RunCommandInputParameter("LicenseServers", _sim.Azure.LicenseServer!));
+        input.Parameters.Add(new RunCommandInputParameter("Operation", ParameterHex.Encode("Apply")));
+        input.Parameters.Add(new RunCommandInputParameter("LicensingMode", ParameterHex.Encode("4")));
+        input.Parameters.Add(new RunCommandInputParameter("LicenseServers", ParameterHex.Encode(_sim.Azure.LicenseServer!)));
 
         var result = await vm.RunCommandAsync(WaitUntil.Completed, input);
         await vm.RestartAsync(WaitUntil.Completed);
@@ -141,7 +141,7 @@ public sealed class ArmSdkTests : IAsyncLifetime
         result.Value.Value[0].Message.Should().StartWith("AZRDSFIX remediate {\"schema\":1,\"operation\":\"Apply\",\"status\":\"Applied\"");
         var guest = _sim.Fleet.Vm("rdsh-prod-01").Guest!;
         guest.Registry.Get(GuestPaths.LicensingCore, GuestPaths.LicensingModeValue)!.DWord.Should().Be(4);
-        guest.TerminalServiceSetting!.LsConnectivityStatus.Should().Be(RestartEffects.LsStatusValid);
+        guest.TerminalServiceSetting!.StatusFor(_sim.Azure.LicenseServer!).Trusted.Should().Be(RestartEffects.LsStatusValid);
         // The other VMs made from the same fixture keep their own state.
         _sim.Fleet.Vm("rdsh-dev-03").Guest!.Registry.Get(GuestPaths.LicensingCore, GuestPaths.LicensingModeValue)!.DWord.Should().Be(5);
     }

@@ -44,7 +44,7 @@ public sealed class GuestContractTests
         var testCase = GuestFixtures.RemediateCases().Single(c => c!["name"]!.GetValue<string>() == name)!.AsObject();
         var guest = GuestFixtures.Get(testCase["fixture"]!.GetValue<string>()).CreateState();
         var parameters = testCase["parameters"]!.AsObject()
-            .Select(p => new KeyValuePair<string, string>(p.Key, p.Value!.GetValue<string>()))
+            .Select(p => new KeyValuePair<string, string>(p.Key, ParameterHex.Encode(p.Value!.GetValue<string>())))
             .ToList();
 
         var output = GuestScriptRunner.Run(guest, [RemediationEmulator.Header, "param()"], parameters, new OutputFaults(false, false));
@@ -62,7 +62,7 @@ public sealed class GuestContractTests
     {
         var guest = GuestFixtures.Get("locked-out").CreateState();
 
-        var output = GuestScriptRunner.Run(guest, [RemediationEmulator.Header], [KeyValuePair.Create("Mode", "4")], new OutputFaults(false, false));
+        var output = GuestScriptRunner.Run(guest, [RemediationEmulator.Header], Encoded(("Mode", "4")), new OutputFaults(false, false));
 
         output.StdOut.Should().BeEmpty();
         output.StdErr.Should().Contain("A parameter cannot be found that matches parameter name 'Mode'.");
@@ -93,13 +93,13 @@ public sealed class GuestContractTests
     public void Restart_AfterApply_MakesLicenseServerValid()
     {
         var guest = GuestFixtures.Get("locked-out").CreateState();
-        RemediationEmulator.Run(guest, [KeyValuePair.Create("Operation", "Apply"), KeyValuePair.Create("LicensingMode", "4"), KeyValuePair.Create("LicenseServers", "ls01.contoso.com")]);
-        ProbeEmulator.Probe(guest)["lsStatus"]!.GetValue<int>().Should().Be(6, "TermService reads the settings at start");
+        RemediationEmulator.Run(guest, Encoded(("Operation", "Apply"), ("LicensingMode", "4"), ("LicenseServers", "ls01.contoso.com")));
+        ProbeEmulator.Probe(guest)["reach"]![0]!["lsStatus"]!.GetValue<int>().Should().Be(6, "TermService reads the settings at start");
 
         RestartEffects.Apply(guest);
 
         var probe = ProbeEmulator.Probe(guest);
-        probe["lsStatus"]!.GetValue<int>().Should().Be(RestartEffects.LsStatusValid);
+        probe["reach"]![0]!["lsStatus"]!.GetValue<int>().Should().Be(RestartEffects.LsStatusValid);
         probe["mode"]!["local"]!.GetValue<int>().Should().Be(4);
     }
 
@@ -107,7 +107,7 @@ public sealed class GuestContractTests
     public void Restart_AfterRdshRemoval_LeavesRemoteAdministrationMode()
     {
         var guest = GuestFixtures.Get("locked-out").CreateState();
-        RemediationEmulator.Run(guest, [KeyValuePair.Create("Operation", "Apply"), KeyValuePair.Create("RemoveRdsh", "true")]);
+        RemediationEmulator.Run(guest, Encoded(("Operation", "Apply"), ("RemoveRdsh", "true")));
 
         RestartEffects.Apply(guest);
 
@@ -116,6 +116,46 @@ public sealed class GuestContractTests
         probe["rdsh"]!["feature"]!.GetValue<string>().Should().Be("Available");
         probe["graceDays"].Should().BeNull();
     }
+
+    [Theory]
+    [InlineData("<absent>", "The system cannot find the file specified.")]
+    [InlineData("ls01.contoso.com, ls02.contoso.com", "A positional parameter cannot be found that accepts argument 'ls02.contoso.com'.")]
+    public void Run_RawMetacharacterInAParameter_FailsInTheCmdExeLayerAsOnAzure(string raw, string stdErr)
+    {
+        var guest = GuestFixtures.Get("healthy").CreateState();
+        var before = guest.Registry.ToJson().ToJsonString();
+
+        var output = GuestScriptRunner.Run(guest, [RemediationEmulator.Header], [KeyValuePair.Create("Operation", ParameterHex.Encode("Restore")), KeyValuePair.Create("LicenseServers", raw)], new OutputFaults(false, false));
+
+        output.StdOut.Should().BeEmpty("the script never starts");
+        output.StdErr.Should().Contain(stdErr);
+        guest.Registry.ToJson().ToJsonString().Should().Be(before);
+    }
+
+    [Fact]
+    public void Run_RawValueThatSurvivesCmdExe_IsRefusedByTheScriptAsNotHex()
+    {
+        var guest = GuestFixtures.Get("healthy").CreateState();
+
+        var output = GuestScriptRunner.Run(guest, [RemediationEmulator.Header], [KeyValuePair.Create("Operation", "Apply"), KeyValuePair.Create("LicensingMode", ParameterHex.Encode("4"))], new OutputFaults(false, false));
+
+        output.StdOut.Should().Be("AZRDSFIX error {\"message\":\"Parameter Operation must be hex-encoded UTF-8 (two hex digits per byte, 2048 digits at most).\"}\n");
+    }
+
+    [Fact]
+    public void Run_EncodedAbsentSentinel_RestoresThroughTheCmdExeLayer()
+    {
+        var guest = GuestFixtures.Get("healthy").CreateState();
+
+        var output = GuestScriptRunner.Run(guest, [RemediationEmulator.Header], Encoded(("Operation", "Restore"), ("LicenseServers", "<absent>")), new OutputFaults(false, false));
+
+        output.StdErr.Should().BeEmpty();
+        output.StdOut.Should().Contain("\"status\":\"Applied\"");
+        guest.Registry.Get(GuestPaths.LicenseServers, GuestPaths.SpecifiedLicenseServersValue).Should().BeNull();
+    }
+
+    private static KeyValuePair<string, string>[] Encoded(params (string Name, string Value)[] parameters) =>
+        [.. parameters.Select(p => KeyValuePair.Create(p.Name, ParameterHex.Encode(p.Value)))];
 
     private static string Text(JsonNode? node) => node?.ToJsonString() ?? "null";
 

@@ -198,7 +198,7 @@ public sealed partial class PwshGuest : IDisposable
     ///   derived here and nowhere else: when RDSH is installed (component cache InstallState 1 or feature Installed), the
     ///   effective mode (policy LicensingMode, else local) is 2 or 4, and an effective server (policy LicenseServers if
     ///   non-empty, else SpecifiedLicenseServers; the first 4) resolves (IP literal or network.dns) and answers on TCP 135
-    ///   (network.tcp135), lsConnectivityStatus becomes 11 (valid). Otherwise it is left as it was, and so are graceDays
+    ///   (network.tcp135), getTStoLSConnectivityStatus answers 11 (VALID_LS) for every server. Otherwise it is left as it was, and so are graceDays
     ///   and the 30-day event counts (a licensed host logs no new lockout events; old ones age out on their own).</item>
     /// </list>
     /// Core's rules do not need the status to call a fixed VM Healthy (RDS001/RDS002 look at mode and reach; only
@@ -220,7 +220,10 @@ public sealed partial class PwshGuest : IDisposable
 
                 if (HasWorkingLicensing(guest))
                 {
-                    setting["lsConnectivityStatus"] = LsStatusValid;
+                    setting["getTStoLSConnectivityStatus"] = new JsonObject
+                    {
+                        ["*"] = new JsonObject { ["ReturnValue"] = 0, ["TStoLSConnectivityStatus"] = LsStatusValid },
+                    };
                 }
             }
 
@@ -248,7 +251,8 @@ public sealed partial class PwshGuest : IDisposable
     private static bool HasWorkingLicensing(JsonObject guest)
     {
         var rdshInstalled = Number(guest, $@"{ComponentCacheKey}\RDS-RD-Server", "InstallState") == 1
-            || string.Equals(Feature(guest, "RDS-RD-Server"), "Installed", StringComparison.OrdinalIgnoreCase);
+            || string.Equals(Feature(guest, "RDS-RD-Server"), "Installed", StringComparison.OrdinalIgnoreCase)
+            || guest["terminalServiceSetting"]?["terminalServerMode"]?.GetValue<int>() == 1;
         var mode = Number(guest, PolicyKey, "LicensingMode") ?? Number(guest, ModeKey, "LicensingMode");
         var policyServers = Split(Value(guest, PolicyKey, "LicenseServers")?.GetValue<string>());
         var servers = policyServers.Count > 0 ? policyServers : Strings(Value(guest, ServersKey, "SpecifiedLicenseServers"));

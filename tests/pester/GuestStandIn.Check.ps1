@@ -9,8 +9,9 @@ param([string] $GuestFolder = (Join-Path (Split-Path -Parent (Split-Path -Parent
 
 . (Join-Path $PSScriptRoot 'GuestStandIn.Surface.ps1')
 . (Join-Path $GuestFolder 'Scripts/GuestFixture.TestHelpers.ps1')
-$probe = Join-Path $GuestFolder 'Scripts/Get-RdsLicensingState.ps1'
-$remediate = Join-Path $GuestFolder 'Scripts/Set-RdsLicensing.ps1'
+# The composed scripts (shared helpers included), as the guest receives them.
+$probe = Get-GuestScriptPath -Name 'Get-RdsLicensingState.ps1'
+$remediate = Get-GuestScriptPath -Name 'Set-RdsLicensing.ps1'
 
 function Read-Fixture([string] $Name) {
     return [System.IO.File]::ReadAllText((Join-Path $GuestFolder "Fixtures/$Name.json")) | ConvertFrom-Json -DateKind String
@@ -38,7 +39,7 @@ foreach ($case in Get-RemediateCases) {
     $fixture = Read-Fixture $case.fixture
     Initialize-GuestStandIn -Guest $fixture.guest
     $parameters = @{}
-    foreach ($p in $case.parameters.PSObject.Properties) { $parameters[$p.Name] = [string]$p.Value }
+    foreach ($p in $case.parameters.PSObject.Properties) { $parameters[$p.Name] = ConvertTo-HexParameter -Value ([string]$p.Value) }
     $lines = Invoke-Script -Path $remediate -Parameters $parameters
     $expected = "AZRDSFIX $($case.expectedKind) " + (ConvertTo-Json -InputObject $case.expectedOutput -Compress -Depth 20)
     $guest = Export-GuestStandInGuest
@@ -51,6 +52,25 @@ foreach ($case in Get-RemediateCases) {
     Write-Output "remediate $($case.name):`n  got      $($lines -join "`n           ")`n  expected $expected"
     if ($registry -cne $expectedRegistry) { Write-Output "  registry $registry`n  expected $expectedRegistry" }
     if ($features -cne $expectedFeatures) { Write-Output "  features $features`n  expected $expectedFeatures" }
+}
+
+# The cmd.exe layer in front of the script (GuestStandIn_CmdExePass): raw metacharacters fail as on Azure, hex passes.
+$cmdCases = @(
+    @{ Raw = '3c6162736e743e'; Runs = $true; Value = '3c6162736e743e' }
+    @{ Raw = '<absent>'; Runs = $false; Value = $null }
+    @{ Raw = 'ls01.contoso.com, ls02.contoso.com'; Runs = $false; Value = $null }
+    @{ Raw = 'a^&b"c d"'; Runs = $true; Value = 'a&bc d' }
+    @{ Raw = '50%'; Runs = $true; Value = '50' }
+    @{ Raw = 'a&whoami'; Runs = $true; Value = 'a' }
+)
+foreach ($cmdCase in $cmdCases) {
+    $outcome = GuestStandIn_CmdExePass -Parameters @{ P = $cmdCase.Raw }
+    $runs = $null -ne $outcome.Parameters
+    $value = $null
+    if ($runs) { $value = $outcome.Parameters['P'] }
+    if ($runs -eq $cmdCase.Runs -and $value -ceq $cmdCase.Value) { $passed++; continue }
+    $failed++
+    Write-Output "cmd.exe layer $($cmdCase.Raw): runs $runs value '$value', expected runs $($cmdCase.Runs) value '$($cmdCase.Value)'"
 }
 
 Write-Output "GuestStandIn check: $passed passed, $failed failed"

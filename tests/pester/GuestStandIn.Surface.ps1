@@ -20,8 +20,9 @@
 #   values. New-Item creates a key whatever its parents; New-Item -Force on an existing key empties it (as on Windows).
 # - Get-ItemProperty of a key without values outputs nothing (as on Windows); values read back as Windows types
 #   (DWord Int32, QWord Int64, String, ExpandString, MultiString String[], Binary Byte[]).
-# - Win32_TerminalServiceSetting: GetGracePeriodDays answers "graceDays" and GetTStoLSConnectivityStatus answers
-#   "lsConnectivityStatus" as stored. They are what TermService found when it last started: a licensing change made now
+# - Win32_TerminalServiceSetting: GetGracePeriodDays answers "getGracePeriodDays" ({ReturnValue, DaysLeft}) and
+#   GetTStoLSConnectivityStatus(ServerName) answers "getTStoLSConnectivityStatus"[ServerName] (or its "*" entry) as
+#   stored: the real out-parameter shapes, ReturnValue included. They are what TermService found when it last started: a licensing change made now
 #   shows there only after a restart, which is not this file's business (the owner of the state applies restart effects,
 #   e.g. tests/AzureRdsFix.Testing/PwshGuest.cs). ChangeMode and SetSpecifiedLicenseServerList write the registry values
 #   LicensingMode (DWord) and SpecifiedLicenseServers (MultiString), as Windows does.
@@ -515,6 +516,14 @@ function global:GuestStandIn_PolicyServers {
     return , $list.ToArray()
 }
 
+function global:GuestStandIn_MethodResult {
+    # A fixture's method result shape ({"ReturnValue":0,"DaysLeft":5}) into the result map, as uint32 values.
+    param([System.Collections.IDictionary] $Result, $Shape)
+    foreach ($property in $Shape.PSObject.Properties) {
+        if ($null -eq $property.Value) { $Result[$property.Name] = $null } else { $Result[$property.Name] = [uint32]$property.Value }
+    }
+}
+
 function global:GuestStandIn_KnownNamespace {
     param([string] $Namespace)
     $ns = (([string]$Namespace) -replace '\\', '/').Trim('/').ToLowerInvariant()
@@ -572,8 +581,21 @@ function global:Invoke-CimMethod {
         $tss = $global:GuestStandIn.Guest.terminalServiceSetting
         $result = [ordered]@{}
         switch ("$ClassName.$MethodName") {
-            'Win32_TerminalServiceSetting.GetGracePeriodDays' { $result['DaysLeft'] = [uint32]$tss.graceDays; $result['ReturnValue'] = [uint32]0 }
-            'Win32_TerminalServiceSetting.GetTStoLSConnectivityStatus' { $result['TsToLsConnectivityStatus'] = [uint32]$tss.lsConnectivityStatus; $result['ReturnValue'] = [uint32]0 }
+            'Win32_TerminalServiceSetting.GetGracePeriodDays' { GuestStandIn_MethodResult -Result $result -Shape $tss.getGracePeriodDays }
+            'Win32_TerminalServiceSetting.GetTStoLSConnectivityStatus' {
+                # [in] string ServerName (Learn: GetTStoLSConnectivityStatus); WMI refuses the call without it.
+                if (-not $methodArgs.ContainsKey('ServerName') -or [string]::IsNullOrEmpty([string]$methodArgs['ServerName'])) {
+                    $exception = [Microsoft.PowerShell.Commands.WriteErrorException]::new('Invalid parameter ')
+                    GuestStandIn_WriteError -Cmdlet $PSCmdlet -Exception $exception -ErrorId 'HRESULT 0x80041008,Microsoft.Management.Infrastructure.CimCmdlets.InvokeCimMethodCommand' -Category InvalidArgument -Target $MethodName
+                    return
+                }
+                $map = $tss.getTStoLSConnectivityStatus
+                $shape = $map.'*'
+                foreach ($entry in $map.PSObject.Properties) {
+                    if ($entry.Name -ne '*' -and [string]::Equals($entry.Name, [string]$methodArgs['ServerName'], [System.StringComparison]::OrdinalIgnoreCase)) { $shape = $entry.Value }
+                }
+                GuestStandIn_MethodResult -Result $result -Shape $shape
+            }
             'Win32_TerminalServiceSetting.ChangeMode' {
                 $type = [uint32]$methodArgs['LicensingType']
                 if ($type -notin 2, 4, 5) { $result['ReturnValue'] = [uint32]1; break }
@@ -951,6 +973,44 @@ function global:GuestStandIn_FormatError {
     return ($Record | Out-String -Width 200).Trim()
 }
 
+function global:GuestStandIn_CmdExePass {
+    # The cmd.exe layer Run Command puts between its parameters and powershell.exe (Learn: "Run scripts in your Windows
+    # VM by using action Run Commands", known issues; azure-powershell issues 29880, 19087, 7269), modelled strictly as in
+    # src/AzureRdsFix.Simulation/Guests/CmdExeLayer.cs: '"' toggles quoting and is dropped; '^' outside quotes escapes the
+    # next character; '%' is dropped; outside quotes '&' and '|' end the command (the rest fails as another command),
+    # '<' and '>' are redirections (the script does not run), a space or tab ends the value (an extra word is an unbound
+    # positional argument: the script does not run). Returns Parameters ($null = the script does not run) and StdErr.
+    param([System.Collections.IDictionary] $Parameters)
+    $passed = [ordered]@{}
+    foreach ($name in @($Parameters.Keys)) {
+        $raw = [string]$Parameters[$name]
+        $value = [System.Text.StringBuilder]::new()
+        $quoted = $false
+        for ($i = 0; $i -lt $raw.Length; $i++) {
+            $c = $raw[$i]
+            if ($c -eq '"') { $quoted = -not $quoted; continue }
+            if ($c -eq '%') { continue }
+            if (-not $quoted -and $c -eq '^') { $i++; if ($i -lt $raw.Length) { $null = $value.Append($raw[$i]) }; continue }
+            if (-not $quoted -and ($c -eq '&' -or $c -eq '|')) {
+                $passed[$name] = $value.ToString()
+                $rest = @($raw.Substring($i + 1).Trim() -split '[ \t]')[0]
+                return [pscustomobject]@{ Parameters = $passed; StdErr = "'$rest' is not recognized as an internal or external command,`noperable program or batch file.`n" }
+            }
+            if (-not $quoted -and ($c -eq '<' -or $c -eq '>')) { return [pscustomobject]@{ Parameters = $null; StdErr = "The system cannot find the file specified.`n" } }
+            if (-not $quoted -and ($c -eq ' ' -or $c -eq "`t")) {
+                $extra = $raw.Substring($i + 1).TrimStart(' ', "`t")
+                if ($extra.Length -gt 0) {
+                    return [pscustomobject]@{ Parameters = $null; StdErr = "A positional parameter cannot be found that accepts argument '$(@($extra -split '[ \t]')[0])'.`n" }
+                }
+                break
+            }
+            $null = $value.Append($c)
+        }
+        $passed[$name] = $value.ToString()
+    }
+    return [pscustomobject]@{ Parameters = $passed; StdErr = '' }
+}
+
 function global:Invoke-GuestStandInRun {
     # One Run Command: loads the state file, runs the script with its parameters (-Name value strings), saves the
     # mutated guest back, and returns ExitCode, StdOut, StdErr as powershell.exe -File would give them: output objects
@@ -976,6 +1036,10 @@ function global:Invoke-GuestStandInRun {
     catch {
         return GuestStandIn_Result -ExitCode 99 -StdOut '' -StdErr "GuestStandIn could not start: $($_.Exception.Message)"
     }
+    $GuestStandInCmd = GuestStandIn_CmdExePass -Parameters $GuestStandInParameters
+    if ($null -eq $GuestStandInCmd.Parameters) { return GuestStandIn_Result -ExitCode 1 -StdOut '' -StdErr $GuestStandInCmd.StdErr }
+    $GuestStandInParameters = $GuestStandInCmd.Parameters
+    $null = $GuestStandInErr.Append($GuestStandInCmd.StdErr)
 
     $GuestStandInExit = 0
     $global:LASTEXITCODE = 0

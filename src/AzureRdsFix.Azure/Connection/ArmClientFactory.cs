@@ -27,12 +27,17 @@ public static class ArmClientFactory
         var clientOptions = new ArmClientOptions
         {
             Environment = ResolveEnvironment(options),
-            Transport = new HttpClientTransport(new RetryAfterCapHandler(options.RetryAfterCap, new TransportFailureHandler(CreateHandler(options.PinnedCertificate)))),
+            Transport = new HttpClientTransport(new TransportFailureHandler(CreateHandler(options.PinnedCertificate))),
         };
         clientOptions.Retry.MaxRetries = options.MaxRetries;
         clientOptions.Retry.Mode = RetryMode.Exponential;
         clientOptions.Retry.Delay = options.RetryDelay;
         clientOptions.Retry.MaxDelay = options.RetryMaxDelay;
+        if (options.Scheduler is { } scheduler)
+        {
+            clientOptions.AddPolicy(new Scheduling.SchedulingPolicy(scheduler), HttpPipelinePosition.PerRetry);
+        }
+
         return clientOptions;
     }
 

@@ -45,8 +45,13 @@ public sealed record ConnectionOptions
 
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The longest a single server Retry-After is honoured; Compute asks for up to 1,200 s.</summary>
-    public TimeSpan RetryAfterCap { get; init; } = TimeSpan.FromSeconds(60);
+    // No cap on a server's Retry-After: Azure.Core waits the full Retry-After (it overrides RetryOptions.MaxDelay), as
+    // ARM asks ("Every throttling error includes the Retry-After header", Learn: troubleshooting-throttling-errors).
+    // Retrying sooner only draws more 429s from the same budget. A step stays bounded by --step-timeout, which cancels
+    // the wait.
+
+    /// <summary>Paces every attempt by Azure's budgets and learns them from responses (null: the SDK's pipeline only).</summary>
+    public Scheduling.AzureScheduler? Scheduler { get; init; }
 
     /// <summary>The ARM endpoint these options resolve to, for messages.</summary>
     public Uri ResolvedEndpoint => ArmEndpoint ?? Cloud switch

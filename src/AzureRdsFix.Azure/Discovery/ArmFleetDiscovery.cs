@@ -157,11 +157,10 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
             try
             {
                 var response = await collection.GetAsync(id, cancellationToken);
-                pick = response.Value.Data.State == SubscriptionState.Enabled
-                        ? new SubscriptionPick(response.Value.Data.SubscriptionId ?? id, null)
-                        : new SubscriptionPick(null, new DiscoveryFailure(
-                            new ScopeError($"subscription {id}", $"Subscription {id} is {response.Value.Data.State}, not Enabled; skipped."),
-                            AzureErrorKind.Failed));
+                var data = response.Value.Data;
+                pick = IsUsable(data.State)
+                        ? new SubscriptionPick(data.SubscriptionId ?? id, null)
+                        : new SubscriptionPick(null, Skipped(data.SubscriptionId ?? id, data.DisplayName, data.State));
             }
             catch (RequestFailedException e) when (e.Status is 404 || (e.Status == 403 && e.ErrorCode is "SubscriptionNotFound" or "InvalidSubscriptionId"))
             {
@@ -191,9 +190,11 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
                 }
 
                 var data = pages.Current.Data;
-                if (data.State == SubscriptionState.Enabled && data.SubscriptionId is not null)
+                if (data.SubscriptionId is not null)
                 {
-                    pick = new SubscriptionPick(data.SubscriptionId, null);
+                    pick = IsUsable(data.State)
+                        ? new SubscriptionPick(data.SubscriptionId, null)
+                        : new SubscriptionPick(null, Skipped(data.SubscriptionId, data.DisplayName, data.State), Stop: false);
                 }
             }
             catch (RequestFailedException e)
@@ -201,11 +202,19 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
                 var failure = AzureErrors.Translate(e, "list the subscriptions this identity can see");
                 pick = new SubscriptionPick(null, new DiscoveryFailure(new ScopeError("subscriptions", failure.Message), failure.Kind));
             }
+            catch (ArgumentOutOfRangeException e) when (e.Message.Contains("SubscriptionState", StringComparison.Ordinal))
+            {
+                // Azure.ResourceManager 1.7.0 knows Enabled, Warned, PastDue, Disabled and Deleted only (the REST spec's
+                // enum); Learn also lists Expired. A state it cannot read ends the listing: say so, and how to go on.
+                pick = new SubscriptionPick(null, new DiscoveryFailure(
+                    new ScopeError("subscriptions", "Could not list the subscriptions this identity can see: one of them is in a state this Azure SDK cannot read (e.g. Expired); name the subscriptions to scan with --subscription."),
+                    AzureErrorKind.Failed));
+            }
 
             if (pick is not null)
             {
                 yield return pick;
-                if (pick.Failure is not null)
+                if (pick.Failure is not null && pick.Stop)
                 {
                     yield break;
                 }
@@ -265,7 +274,10 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
 
         var vm = new VmRef(id.ToString(), data.Name, id.SubscriptionId ?? string.Empty, id.ResourceGroupName ?? string.Empty, data.Location.Name, tags);
         var osDisk = data.StorageProfile?.OSDisk;
-        return new DiscoveredVm(vm, ToOsKind(osDisk?.OSType), osDisk?.ManagedDisk?.Id?.ToString());
+        // Learn "Ephemeral OS disks for Azure VMs": diffDiskSettings { option: Local } marks an OS disk kept on the host's
+        // cache/temp/NVMe disk; it is no managed disk resource and "ephemeral OS disks don't support ... snapshots".
+        var ephemeral = osDisk?.DiffDiskSettings?.Option == DiffDiskOption.Local;
+        return new DiscoveredVm(vm, ToOsKind(osDisk?.OSType), ephemeral ? null : osDisk?.ManagedDisk?.Id?.ToString(), ephemeral);
     }
 
     internal static OsKind ToOsKind(SupportedOperatingSystemType? type) =>
@@ -273,9 +285,24 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
         : type == SupportedOperatingSystemType.Linux ? OsKind.Linux
         : OsKind.Unknown;
 
+    /// <summary>
+    /// Learn "Azure subscription states": Active/Enabled, Warned and Past due subscriptions keep their resources usable;
+    /// Disabled, Expired and Deleted ones do not (resources are deallocated or read-only). Only those are skipped.
+    /// An unknown future state is scanned: a refusal from ARM is then reported like any other.
+    /// </summary>
+    public static bool IsUsable(SubscriptionState? state) =>
+        state is not (SubscriptionState.Disabled or SubscriptionState.Deleted);
+
+    private static DiscoveryFailure Skipped(string id, string? displayName, SubscriptionState? state) => new(
+        new ScopeError(
+            $"subscription {id}",
+            $"Subscription {id}{(string.IsNullOrEmpty(displayName) || displayName == id ? string.Empty : $" ({displayName})")} is {state}: Azure keeps its VMs deallocated or read-only, so it was skipped and none of its VMs were scanned."),
+        AzureErrorKind.Failed);
+
     private static SubscriptionPick NotFound(string id) => new(null, new DiscoveryFailure(
         new ScopeError($"subscription {id}", $"Subscription {id} was not found or is not visible to this identity."),
         AzureErrorKind.Auth));
 
-    private sealed record SubscriptionPick(string? Id, DiscoveryFailure? Failure);
+    /// <summary>A subscription to list, or why not; <paramref name="Stop"/>: the failure ends the subscription listing.</summary>
+    private sealed record SubscriptionPick(string? Id, DiscoveryFailure? Failure, bool Stop = true);
 }

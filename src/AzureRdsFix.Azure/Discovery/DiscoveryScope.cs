@@ -3,7 +3,7 @@ using AzureRdsFix.Core.Model;
 namespace AzureRdsFix.Azure.Discovery;
 
 /// <summary>
-/// What to discover. Empty lists mean "no restriction"; no subscriptions means every Enabled subscription the identity
+/// What to discover. Empty lists mean "no restriction"; no subscriptions means every usable (Enabled, Warned, PastDue) subscription the identity
 /// sees. <see cref="Vms"/> holds VM names or full resource ids; <see cref="Tags"/> must all match (case-insensitive key,
 /// exact value, as ARM compares tags).
 /// </summary>

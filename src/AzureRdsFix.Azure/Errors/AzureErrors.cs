@@ -73,10 +73,19 @@ public static partial class AzureErrors
                     $"Could not {action}: ARM rejected the access token (401 {code ?? "Unauthorized"}): it is expired or invalid; sign in again (for --auth token, refresh {ArmClientFactory.AccessTokenVariable}).",
                     status,
                     code);
+            case 403 when code == "RequestDisallowedByPolicy":
+                // Learn "Resolve errors for request disallowed by policy": a deny effect of Azure Policy, not a missing
+                // role. The body names the policy assignment and definition (in additionalInfo, and in the message).
+                return new(
+                    AzureErrorKind.Failed,
+                    $"Could not {action}: Azure Policy denied it ({DescribePolicy(e, server)}, 403 RequestDisallowedByPolicy); ask the policy's owner for an exemption or change the assignment, then run again.",
+                    status,
+                    code);
             case 403:
-                var permission = MissingPermission().Match(server ?? string.Empty);
+                var permission = MissingPermission().Match(message ?? string.Empty);
                 var what = permission.Success
                     ? $"the identity lacks the permission '{permission.Groups["action"].Value}'"
+                      + (permission.Groups["scope"].Success ? $" over '{permission.Groups["scope"].Value}'" : string.Empty)
                     : "the identity is not authorized";
                 return new(
                     AzureErrorKind.Auth,
@@ -208,6 +217,91 @@ public static partial class AzureErrors
 
     private static string? Trim(string? text) => text is null ? null : FirstLine(text).TrimEnd('.');
 
-    [GeneratedRegex(@"perform action '(?<action>[^']+)'")]
+    /// <summary>
+    /// The policy assignment and definition a RequestDisallowedByPolicy names: from <c>error.additionalInfo[]</c> of type
+    /// PolicyViolation (<c>info.policyAssignmentDisplayName</c>/<c>policyAssignmentName</c>/<c>policyAssignmentId</c>, the
+    /// same for the definition), else from the message's "Policy identifiers" JSON, else the message itself.
+    /// </summary>
+    private static string DescribePolicy(RequestFailedException e, string? server)
+    {
+        string? assignment = null, definition = null;
+        if (ReadErrorElement(e) is { } error
+            && error.TryGetProperty("additionalInfo", out var infos) && infos.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in infos.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.Object
+                    && item.TryGetProperty("info", out var info) && info.ValueKind == JsonValueKind.Object)
+                {
+                    assignment ??= Text(info, "policyAssignmentDisplayName") ?? Text(info, "policyAssignmentName") ?? Text(info, "policyAssignmentId");
+                    definition ??= Text(info, "policyDefinitionDisplayName") ?? Text(info, "policyDefinitionName") ?? Text(info, "policyDefinitionId");
+                }
+            }
+        }
+
+        var raw = ReadError(e).Message ?? string.Empty;
+        foreach (Match match in PolicyPart().Matches(raw))
+        {
+            if (match.Groups["kind"].Value == "policyAssignment")
+            {
+                assignment ??= match.Groups["name"].Value;
+            }
+            else
+            {
+                definition ??= match.Groups["name"].Value;
+            }
+        }
+
+        if (assignment is null && definition is null && PolicyIdentifiers().Match(raw) is { Success: true } ids)
+        {
+            definition = ids.Groups["ids"].Value;
+        }
+
+        return (assignment, definition) switch
+        {
+            (not null, not null) => $"policy assignment '{assignment}' of definition '{definition}'",
+            (not null, null) => $"policy assignment '{assignment}'",
+            (null, not null) => $"policy '{definition}'",
+            _ => $"a policy: {server}",
+        };
+
+        static string? Text(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+    }
+
+    private static JsonElement? ReadErrorElement(RequestFailedException e)
+    {
+        try
+        {
+            var content = e.GetRawResponse()?.Content;
+            if (content is null || content.ToMemory().Length == 0)
+            {
+                return null;
+            }
+
+            using var document = JsonDocument.Parse(content.ToMemory());
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.Object
+                ? error.Clone()
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    // Learn "Troubleshoot Azure RBAC" / arm-shapes.md 3.6: "... does not have authorization to perform action 'X' over
+    // scope 'Y' or the scope is invalid."
+    [GeneratedRegex(@"does not have authorization to perform action '(?<action>[^']+)'(?: over scope '(?<scope>[^']+)')?")]
     private static partial Regex MissingPermission();
+
+    // "Policy identifiers: '[{"policyAssignment":{"name":"…","id":"…"},"policyDefinition":{"name":"…","id":"…"}}]'"
+    [GeneratedRegex(@"""(?<kind>policyAssignment|policyDefinition)""\s*:\s*\{\s*""name""\s*:\s*""(?<name>[^""]+)""")]
+    private static partial Regex PolicyPart();
+
+    // The older form: "... is disallowed by one or more policies. Policy identifier(s): '/subscriptions/…/policyDefinitions/x'."
+    [GeneratedRegex(@"Policy identifier\(s\): '(?<ids>[^']+)'")]
+    private static partial Regex PolicyIdentifiers();
 }

@@ -4,6 +4,7 @@ using Azure.ResourceManager;
 using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
 using AzureRdsFix.Azure.Errors;
+using AzureRdsFix.Azure.Scheduling;
 using AzureRdsFix.Core.Guest;
 using AzureRdsFix.Core.Model;
 using Polly;
@@ -14,21 +15,21 @@ namespace AzureRdsFix.Azure.Guest;
 /// <summary>
 /// Action Run Command (<c>POST …/runCommand</c>, RunPowerShellScript). The script goes as lines and its inputs as
 /// Run Command parameters. A 409 "Run command extension execution is in progress" is retried with jittered
-/// exponential back-off; the SDK pipeline already retries 429/5xx.
+/// exponential back-off on the run's clock; the SDK pipeline already retries 429/5xx, paced by the scheduler.
 /// </summary>
 public sealed class RunCommandGuestChannel : IGuestChannel
 {
     public const string ChannelName = "RunCommand";
 
     private readonly ArmClient _client;
-    private readonly SubscriptionGate _gate;
+    private readonly LroPoller _poller;
     private readonly ResiliencePipeline _busyRetry;
 
-    public RunCommandGuestChannel(ArmClient client, GuestChannelOptions options, TimeProvider timeProvider, SubscriptionGate? gate = null)
+    public RunCommandGuestChannel(ArmClient client, GuestChannelOptions options, TimeProvider timeProvider, LroPoller? poller = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _client = client;
-        _gate = gate ?? new SubscriptionGate(options, timeProvider);
+        _poller = poller ?? new LroPoller(new AzureScheduler(timeProvider));
         _busyRetry = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions
             {
@@ -69,9 +70,10 @@ public sealed class RunCommandGuestChannel : IGuestChannel
         var result = await _busyRetry.ExecuteAsync(
             async token =>
             {
-                using var lease = await _gate.EnterAsync(vm.SubscriptionId, token);
-                var operation = await resource.RunCommandAsync(WaitUntil.Completed, input, token);
-                return operation.Value;
+                // Started, then status reads the scheduler places (Run Command sends no Retry-After).
+                _poller.Scheduler.RememberLocation(vm.Id, vm.Location);
+                var operation = await resource.RunCommandAsync(WaitUntil.Started, input, token);
+                return await _poller.WaitAsync(operation, vm.SubscriptionId, token);
             },
             cancellationToken);
         return ReadResult(result);
@@ -103,6 +105,7 @@ public sealed class RunCommandGuestChannel : IGuestChannel
     {
         { Os: not OsKind.Windows } => $"VM {vm.Name} is not a Windows VM (OS {triage.Os}), so no PowerShell is sent to it.",
         { Power: not PowerState.Running } => $"VM {vm.Name} is not running (power state {triage.Power}); Run Command needs a running VM.",
+        { ExtensionOperationsAllowed: false } => $"VM {vm.Name} has extension operations turned off (osProfile.allowExtensionOperations is false), so Run Command cannot reach the guest.",
         _ => $"VM {vm.Name}'s VM agent is {triage.Agent}, not Ready; Run Command does not work until the agent reports Ready.",
     };
 }

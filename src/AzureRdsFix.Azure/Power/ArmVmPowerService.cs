@@ -3,7 +3,7 @@ using Azure.Core;
 using Azure.ResourceManager;
 using Azure.ResourceManager.Compute;
 using AzureRdsFix.Azure.Errors;
-using AzureRdsFix.Azure.Guest;
+using AzureRdsFix.Azure.Scheduling;
 using AzureRdsFix.Azure.Triage;
 using AzureRdsFix.Core.Model;
 
@@ -14,18 +14,19 @@ public sealed class ArmVmPowerService(
     IVmInspector inspector,
     PowerOptions options,
     TimeProvider timeProvider,
-    SubscriptionGate? gate = null) : IVmPowerService
+    LroPoller? poller = null) : IVmPowerService
 {
+    private readonly LroPoller _poller = poller ?? new LroPoller(new AzureScheduler(timeProvider));
+
     public Task<TriageFacts> RestartAsync(VmRef vm, CancellationToken cancellationToken) => RestartAsync(vm, waitForAgent: true, cancellationToken);
 
     public async Task<TriageFacts> RestartAsync(VmRef vm, bool waitForAgent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vm);
         var resource = client.GetVirtualMachineResource(new ResourceIdentifier(vm.Id));
-        using (gate is null ? null : await gate.EnterAsync(vm.SubscriptionId, cancellationToken))
-        {
-            await resource.RestartAsync(WaitUntil.Completed, cancellationToken);
-        }
+        _poller.Scheduler.RememberLocation(vm.Id, vm.Location);
+        var restart = await resource.RestartAsync(WaitUntil.Started, cancellationToken);
+        await _poller.WaitAsync(restart, vm.SubscriptionId, cancellationToken);
 
         var started = timeProvider.GetTimestamp();
         while (true)
@@ -42,7 +43,10 @@ public sealed class ArmVmPowerService(
                     $"VM {vm.Name} was restarted but its VM agent was still {triage.Agent} (power state {triage.Power}) after {options.AgentReadyTimeout.TotalMinutes:0.#} minutes.");
             }
 
-            await Task.Delay(options.PollInterval, timeProvider, cancellationToken);
+            // The agent's return is read like an LRO's end: soon after it is likely, within the read budget, never
+            // more often than PollInterval allows a floor for.
+            var delay = _poller.Scheduler.PollDelay(vm.SubscriptionId, timeProvider.GetElapsedTime(started), retryAfter: null);
+            await Task.Delay(delay > options.PollInterval ? delay : options.PollInterval, timeProvider, cancellationToken);
         }
     }
 }

@@ -5,13 +5,16 @@ using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
 using Azure.ResourceManager.Resources;
 using AzureRdsFix.Azure.Errors;
+using AzureRdsFix.Azure.Scheduling;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Reporting;
 
 namespace AzureRdsFix.Azure.Snapshots;
 
-public sealed class ArmSnapshotService(ArmClient client) : ISnapshotService
+public sealed class ArmSnapshotService(ArmClient client, LroPoller poller) : ISnapshotService
 {
+    private readonly LroPoller _poller = poller;
+
     public const string Succeeded = "Succeeded";
 
     public async Task<SnapshotInfo> CreateVerifiedSnapshotAsync(
@@ -37,13 +40,24 @@ public sealed class ArmSnapshotService(ArmClient client) : ISnapshotService
             CreationData = new DiskCreationData(DiskCreateOption.Copy) { SourceResourceId = diskId },
             Incremental = true,
         };
+
+        // Learn "Server-side encryption of Azure Disk Storage", restrictions: "a disk and all of its associated incremental
+        // snapshots must have the same disk encryption set". The snapshot carries the disk's encryption (type and set)
+        // as read, whether platform- or customer-managed.
+        if (disk.Data.Encryption is { } encryption)
+        {
+            data.Encryption = new DiskEncryption { EncryptionType = encryption.EncryptionType, DiskEncryptionSetId = encryption.DiskEncryptionSetId };
+        }
         foreach (var (key, value) in tags)
         {
             data.Tags[key] = value;
         }
 
         var snapshots = group.GetSnapshots();
-        await snapshots.CreateOrUpdateAsync(WaitUntil.Completed, snapshotName, data, cancellationToken);
+        // Started, then status reads the scheduler places (DiskRP sends Retry-After, which is honoured).
+        _poller.Scheduler.RememberLocation($"{group.Id}/providers/Microsoft.Compute/snapshots/{snapshotName}", disk.Data.Location.Name);
+        var creation = await snapshots.CreateOrUpdateAsync(WaitUntil.Started, snapshotName, data, cancellationToken);
+        await _poller.WaitAsync(creation, vm.SubscriptionId, cancellationToken);
 
         // The LRO saying Succeeded is not the record: read the snapshot back.
         var readBack = (await snapshots.GetAsync(snapshotName, cancellationToken)).Value;

@@ -20,6 +20,11 @@ public sealed class ArmVmInspector(ArmClient client) : IVmInspector
         var response = await resource.GetAsync(InstanceViewType.InstanceView, cancellationToken);
         var data = response.Value.Data;
         var instanceView = data.InstanceView ?? (await resource.InstanceViewAsync(cancellationToken)).Value;
-        return TriageReader.Read(ArmFleetDiscovery.ToOsKind(data.StorageProfile?.OSDisk?.OSType), instanceView);
+        // osProfile.allowExtensionOperations (virtualMachine.json): "Specifies whether extension operations should be
+        // allowed on the virtual machine"; Run Command is delivered as an extension, so false means no Run Command.
+        return TriageReader.Read(ArmFleetDiscovery.ToOsKind(data.StorageProfile?.OSDisk?.OSType), instanceView) with
+        {
+            ExtensionOperationsAllowed = data.OSProfile?.AllowExtensionOperations != false,
+        };
     }
 }

@@ -41,7 +41,11 @@ public sealed record RunArguments(
     ExecutionArguments Execution,
     OutputArguments Output,
     int WarnDays,
-    FixArguments? Fix);
+    FixArguments? Fix)
+{
+    /// <summary>The options given on the command line (not defaulted): a resumed run takes the others from its journal.</summary>
+    public IReadOnlySet<string> Given { get; init; } = new HashSet<string>();
+}
 
 /// <summary>Bad input: one sentence naming the input and what was expected. Exit code 2, no Azure call.</summary>
 public sealed class UsageException(string message) : Exception(message);

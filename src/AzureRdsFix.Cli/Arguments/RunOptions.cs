@@ -22,7 +22,7 @@ public sealed class RunOptions
     public Option<string?> Tenant { get; } = new(OptionNames.Tenant) { Description = "Microsoft Entra tenant id." };
     public Option<string> Auth { get; } = Choice(OptionNames.Auth, "default", AuthModes, "How to authenticate; 'token' reads a bearer token from AZRDSFIX_ACCESS_TOKEN.");
 
-    public Option<int> MaxParallel { get; } = new(OptionNames.MaxParallel) { Description = "VMs worked on at once.", DefaultValueFactory = _ => 64 };
+    public Option<int> MaxParallel { get; } = new(OptionNames.MaxParallel) { Description = "Most VMs worked on at once; Azure's budgets pace the work below it.", DefaultValueFactory = _ => 2048 };
     public Option<string> Channel { get; } = Choice(OptionNames.Channel, "auto", ["auto", "runcommand", "serialconsole"], "How to run in-guest scripts: auto (Run Command when the VM agent is Ready, else the serial console when it can be used), runcommand, or serialconsole.");
     public Option<string?> SerialUser { get; } = new(OptionNames.SerialUser) { Description = "Local guest account for the serial console channel; its password is read only from AZRDSFIX_SERIAL_PASSWORD." };
     public Option<string?> SerialDomain { get; } = new(OptionNames.SerialDomain) { Description = "Domain of --serial-user (empty for a local account)." };
@@ -81,9 +81,9 @@ public sealed class RunOptions
         var connection = BindConnection(result);
 
         var maxParallel = result.GetValue(MaxParallel);
-        if (maxParallel is < 1 or > 256)
+        if (maxParallel is < 1 or > 16384)
         {
-            throw new UsageException($"{OptionNames.MaxParallel} {maxParallel} is out of range: expected a whole number from 1 to 256.");
+            throw new UsageException($"{OptionNames.MaxParallel} {maxParallel} is out of range: expected a whole number from 1 to 16384.");
         }
 
         var serialUser = ValidateSerialName(OptionNames.SerialUser, result.GetValue(SerialUser));

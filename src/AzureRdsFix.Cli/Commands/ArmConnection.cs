@@ -1,5 +1,6 @@
 using Azure.ResourceManager;
 using AzureRdsFix.Azure.Connection;
+using AzureRdsFix.Azure.Scheduling;
 using AzureRdsFix.Cli.Arguments;
 using AzureRdsFix.Cli.Hosting;
 
@@ -23,6 +24,7 @@ public static class ArmConnection
             _ => AuthMode.Default,
         },
         PinnedCertificate = services.PinnedCertificate,
+        Scheduler = new AzureScheduler(services.Time),
     };
 
     public static ArmClient Create(CliServices services, ConnectionOptions options)

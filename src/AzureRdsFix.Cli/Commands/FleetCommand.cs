@@ -31,24 +31,18 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             options.AddFixOptions(command, withYes: name == "fix");
         }
 
-        command.SetAction((result, ct) => ExecuteAsync(options.Bind(result, name), ct));
+        command.SetAction((result, ct) => ExecuteAsync(options.Bind(result, name) with { Given = GivenOptions(result) }, ct));
         return command;
     }
 
     public async Task<int> ExecuteAsync(RunArguments args, CancellationToken cancellationToken)
     {
-        if (args.Fix is { Yes: false } && args.Command == "fix" && !await Confirmation.AskAsync(
-                services.IO,
-                "fix",
-                "fix will snapshot the OS disk of every VM it changes, change Remote Desktop licensing in-guest and may restart VMs."))
-        {
-            return ExitCodes.BadInput;
-        }
-
-        var resume = args.Execution.ResumePath is { } resumePath ? ResumeState.From(JournalReader.Read(resumePath)) : ResumeState.None;
+        var currentDirectory = services.Environment.CurrentDirectory;
+        var resumePath = args.Execution.ResumePath is { } given ? Path.GetFullPath(given, currentDirectory) : null;
+        var resume = resumePath is null ? ResumeState.None : ResumeState.From(JournalView.Open(resumePath));
         if (resume.Command is { } earlier && earlier != args.Command)
         {
-            throw new UsageException($"{OptionNames.Resume} '{args.Execution.ResumePath}' is the journal of a {earlier} run: resume it with 'azrdsfix {earlier}'.");
+            throw new UsageException($"{OptionNames.Resume} '{args.Execution.ResumePath}' is the journal of a {earlier} run: resume it with 'azrdsfix {earlier} {OptionNames.Resume} {args.Execution.ResumePath}'.");
         }
 
         args = ResumeOptions.Apply(args, resume.RecordedOptions);
@@ -58,13 +52,22 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         }
 
         var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
-        var outDir = ResolveOutDir(args, runId);
-        var journalPath = args.Execution.ResumePath ?? args.Execution.JournalPath ?? Path.Combine(outDir, "journal.jsonl");
+        var folder = RunFolder.Choose(currentDirectory, args.Output.OutDir, args.Execution.JournalPath, resumePath, runId);
+        var outDir = folder.OutDir;
+        if (args.Fix is { Yes: false } && args.Command == "fix" && !await Confirmation.AskAsync(
+                services.IO,
+                "fix",
+                "fix will snapshot the OS disk of every VM it changes, change Remote Desktop licensing in-guest and may restart VMs."))
+        {
+            return ExitCodes.BadInput;
+        }
+
         var connection = ArmConnection.Options(services, args.Connection);
         var client = ArmConnection.Create(services, connection);
 
         var startedAt = services.Time.GetUtcNow();
-        await using var journal = new JournalWriter(journalPath);
+        folder.SeedFrom(resumePath, currentDirectory);
+        await using var journal = new JournalWriter(folder.JournalPath);
         await journal.AppendAsync(new JournalEntry
         {
             At = startedAt,
@@ -74,7 +77,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         });
 
         var console = ConsoleFactory.For(services.IO);
-        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time, arm => SerialChannel(arm, args, connection));
+        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time, connection.Scheduler, arm => SerialChannel(arm, args, connection));
         EngineResult result;
         if (args.Output.Quiet)
         {
@@ -134,26 +137,20 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             services.Time);
     }
 
-    private string ResolveOutDir(RunArguments args, string runId)
-    {
-        if (args.Output.OutDir is { } outDir)
-        {
-            return Path.GetFullPath(outDir, services.Environment.CurrentDirectory);
-        }
-
-        if (args.Execution.ResumePath is { } resume)
-        {
-            return Path.GetDirectoryName(Path.GetFullPath(resume, services.Environment.CurrentDirectory))!;
-        }
-
-        return Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId);
-    }
+    /// <summary>The options given on the command line, as opposed to defaulted: a resumed run takes the rest from its journal.</summary>
+    private static HashSet<string> GivenOptions(ParseResult result)
+        => result.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+            .Where(o => !o.Implicit)
+            .Select(o => o.Option.Name)
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The run's options as the journal keeps them: what was asked, never a credential.</summary>
     private static JsonObject RunOptionsRecord(RunArguments args, ConnectionOptions connection) => new()
     {
         ["command"] = args.Command,
-        ["armEndpoint"] = connection.ResolvedEndpoint.ToString(),
+        ["cloud"] = args.Connection.Cloud,
+        ["armEndpoint"] = args.Connection.ArmEndpoint?.ToString(),
+        ["resolvedEndpoint"] = connection.ResolvedEndpoint.ToString(),
         ["auth"] = args.Connection.Auth,
         ["tenant"] = args.Connection.Tenant,
         ["subscriptions"] = new JsonArray(args.Scope.Subscriptions.Select(s => (JsonNode)s).ToArray()),

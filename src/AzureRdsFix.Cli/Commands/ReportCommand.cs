@@ -29,7 +29,7 @@ public sealed class ReportCommand(CliServices services, RunOptions options)
     {
         var views = journals
             .Select(j => Path.GetFullPath(j, services.Environment.CurrentDirectory))
-            .Select(path => (Path: path, View: new JournalView(JournalReader.Read(path))))
+            .Select(path => (Path: path, View: JournalView.Open(path)))
             .ToArray();
         var commands = views.Select(v => v.View.Command).Distinct().ToArray();
         if (commands.Length > 1)
@@ -55,9 +55,10 @@ public sealed class ReportCommand(CliServices services, RunOptions options)
             ScopeErrors = views.SelectMany(v => v.View.ScopeErrors).Distinct().ToArray(),
         };
 
-        var outDir = output.OutDir is { } o
-            ? Path.GetFullPath(o, services.Environment.CurrentDirectory)
-            : views.Length == 1 ? Path.GetDirectoryName(views[0].Path)! : Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId);
+        var outDir = RunFolder.ChooseOutDir(
+            services.Environment.CurrentDirectory,
+            output.OutDir,
+            views.Length == 1 ? Path.GetDirectoryName(views[0].Path)! : Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId));
         return await RunOutput.FinishAsync(services, report, output, outDir, journal: null, cancelled: false, authFailedEverywhere: false);
     }
 }

@@ -38,7 +38,7 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
 
     private async Task<int> ExecuteAsync(string journalPath, ConnectionArguments connectionArgs, OutputArguments output, bool yes, CancellationToken cancellationToken)
     {
-        var source = new JournalView(JournalReader.Read(Path.GetFullPath(journalPath, services.Environment.CurrentDirectory)));
+        var source = JournalView.Open(Path.GetFullPath(journalPath, services.Environment.CurrentDirectory));
         if (source.Command != "fix")
         {
             throw new UsageException($"{OptionNames.Journal} '{journalPath}' is the journal of a {source.Command ?? "unknown"} run: rollback needs the journal of a fix run.");
@@ -51,13 +51,13 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
         }
 
         var runId = RunIdentity.NewRunId(services.Time);
-        var outDir = output.OutDir is { } o
-            ? Path.GetFullPath(o, services.Environment.CurrentDirectory)
-            : Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId);
-        var client = ArmConnection.Create(services, ArmConnection.Options(services, connectionArgs));
-        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time);
+        var folder = RunFolder.Choose(services.Environment.CurrentDirectory, output.OutDir, journalArg: null, resumePath: null, runId);
+        var outDir = folder.OutDir;
+        var connection = ArmConnection.Options(services, connectionArgs);
+        var client = ArmConnection.Create(services, connection);
+        var ports = EnginePortsFactory.Create(client, services.GuestChannel, services.Power, services.Time, connection.Scheduler);
         var startedAt = services.Time.GetUtcNow();
-        await using var journal = new JournalWriter(Path.Combine(outDir, "journal.jsonl"));
+        await using var journal = new JournalWriter(folder.JournalPath);
         await journal.AppendAsync(new JournalEntry
         {
             At = startedAt,

@@ -2,6 +2,7 @@ using Azure.ResourceManager;
 using AzureRdsFix.Azure.Discovery;
 using AzureRdsFix.Azure.Guest;
 using AzureRdsFix.Azure.Power;
+using AzureRdsFix.Azure.Scheduling;
 using AzureRdsFix.Azure.Snapshots;
 using AzureRdsFix.Azure.Triage;
 
@@ -9,18 +10,17 @@ namespace AzureRdsFix.Cli.Engine;
 
 public static class EnginePortsFactory
 {
-    public static EnginePorts Create(ArmClient client, GuestChannelOptions guestOptions, PowerOptions powerOptions, TimeProvider time, Func<ArmClient, Azure.SerialConsole.SerialConsoleGuestChannel?>? serial = null)
+    /// <param name="scheduler">The one the client's pipeline paces with (ConnectionOptions.Scheduler), so LRO polls are placed on the same budgets.</param>
+    public static EnginePorts Create(ArmClient client, GuestChannelOptions guestOptions, PowerOptions powerOptions, TimeProvider time, AzureScheduler? scheduler = null, Func<ArmClient, Azure.SerialConsole.SerialConsoleGuestChannel?>? serial = null)
     {
         var inspector = new ArmVmInspector(client);
-
-        // Run Command and restart both draw on Compute's per-subscription "UpdateVM" budget: one gate paces both.
-        var updateVmGate = new SubscriptionGate(guestOptions, time);
+        var poller = new LroPoller(scheduler ?? new AzureScheduler(time));
         return new EnginePorts(
             new ArmFleetDiscovery(client),
             inspector,
-            new RunCommandGuestChannel(client, guestOptions, time, updateVmGate),
-            new ArmSnapshotService(client),
-            new ArmVmPowerService(client, inspector, powerOptions, time, updateVmGate),
+            new RunCommandGuestChannel(client, guestOptions, time, poller),
+            new ArmSnapshotService(client, poller),
+            new ArmVmPowerService(client, inspector, powerOptions, time, poller),
             serial?.Invoke(client));
     }
 }

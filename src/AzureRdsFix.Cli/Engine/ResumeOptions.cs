@@ -40,8 +40,39 @@ public static class ResumeOptions
         var execution = args.Execution.SerialUser is null && recorded["serialUser"]?.GetValue<string>() is { } serialUser
             ? args.Execution with { SerialUser = serialUser, SerialDomain = args.Execution.SerialDomain ?? recorded["serialDomain"]?.GetValue<string>() }
             : args.Execution;
-        return args with { Scope = scope, Fix = fix, Execution = execution };
+        return args with { Scope = scope, Fix = fix, Connection = Connection(args, recorded), Execution = execution };
     }
+
+    /// <summary>
+    /// The endpoint, cloud and auth mode the run was recorded with: a resumed run talks to the same Azure as the cut one
+    /// (a resume hint or a pipeline re-run does not repeat them). Given again, they must say the same.
+    /// </summary>
+    private static ConnectionArguments Connection(RunArguments args, JsonObject recorded)
+    {
+        var given = args.Connection;
+        var cloud = PickOne(OptionNames.Cloud, args.Given.Contains(OptionNames.Cloud) ? given.Cloud : null, recorded["cloud"]?.GetValue<string>()) ?? given.Cloud;
+        var auth = PickOne(OptionNames.Auth, args.Given.Contains(OptionNames.Auth) ? given.Auth : null, recorded["auth"]?.GetValue<string>()) ?? given.Auth;
+        var tenant = PickOne(OptionNames.Tenant, given.Tenant, recorded["tenant"]?.GetValue<string>());
+        // A run that named no endpoint used its cloud's: an endpoint given on resume must be that one.
+        var recordedEndpoint = recorded["armEndpoint"]?.GetValue<string>() ?? (given.ArmEndpoint is null ? null : recorded["resolvedEndpoint"]?.GetValue<string>());
+        var endpoint = PickOne(OptionNames.ArmEndpoint, given.ArmEndpoint?.ToString(), recordedEndpoint, Endpoint);
+        return new ConnectionArguments(cloud, endpoint is null ? null : new Uri(endpoint), tenant, auth);
+    }
+
+    private static string? PickOne(string option, string? given, string? recorded, Func<string, string>? normalize = null)
+    {
+        normalize ??= v => v;
+        if (given is null || recorded is null)
+        {
+            return given ?? recorded;
+        }
+
+        return string.Equals(normalize(given), normalize(recorded), StringComparison.OrdinalIgnoreCase)
+            ? given
+            : throw new UsageException($"{option} {given} differs from the resumed run's ({recorded}): {OptionNames.Resume} continues the recorded run against the same Azure, so leave {option} out or give the same value.");
+    }
+
+    private static string Endpoint(string uri) => uri.TrimEnd('/');
 
     private static IReadOnlyList<string> Pick(string option, IReadOnlyList<string> given, IReadOnlyList<string> recorded)
     {
@@ -52,7 +83,7 @@ public static class ResumeOptions
 
         return given.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(recorded.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase)
             ? given
-            : throw new UsageException($"{option} {string.Join(", ", given)} differs from the resumed run's ({(recorded.Count == 0 ? "none" : string.Join(", ", recorded))}): {OptionNames.Resume} continues the recorded run, so leave {option} out or give the same values.");
+            : throw new UsageException($"{option} {string.Join(", ", given)} differs from the resumed run's ({(recorded.Count == 0 ? "(none)" : string.Join(", ", recorded))}): {OptionNames.Resume} continues the recorded run, so leave {option} out or give the same values.");
     }
 
     private static Shard? PickShard(Shard? given, string? recorded)
@@ -65,7 +96,7 @@ public static class ResumeOptions
 
         return given == recordedShard
             ? given
-            : throw new UsageException($"{OptionNames.Shard} {given} differs from the resumed run's ({recorded ?? "none"}): {OptionNames.Resume} continues the recorded run.");
+            : throw new UsageException($"{OptionNames.Shard} {given} differs from the resumed run's ({recorded ?? "(none)"}): {OptionNames.Resume} continues the recorded run.");
     }
 
     private static IReadOnlyList<string> Strings(JsonObject recorded, string name)

@@ -20,9 +20,8 @@ public sealed record ResumeState(
 {
     public static readonly ResumeState None = new(null, null, null, new Dictionary<string, VmReport>(), new Dictionary<string, PriorVmState>());
 
-    public static ResumeState From(IReadOnlyList<JournalEntry> entries)
+    public static ResumeState From(JournalView view)
     {
-        var view = new JournalView(entries);
         var finals = new Dictionary<string, VmReport>(VmRef.IdComparer);
         var prior = new Dictionary<string, PriorVmState>(VmRef.IdComparer);
         foreach (var vm in view.Vms())

@@ -14,15 +14,19 @@ namespace AzureRdsFix.Cli.Engine;
 /// </summary>
 public sealed class StepRunner(string runId, JournalWriter journal, IRunObserver observer, TimeProvider time, TimeSpan stepTimeout)
 {
-    /// <summary>Steps a subscription refused (401/403): the other VMs of that subscription are not sent the same call again.</summary>
-    private readonly ConcurrentDictionary<(string Subscription, string Step), AzureFailure> _refused = new();
+    /// <summary>
+    /// Steps a resource group refused (401/403): the other VMs of that resource group are not sent the same call again.
+    /// Keyed by resource group, not subscription: Azure RBAC roles are often assigned per resource group, so a refusal in
+    /// one says nothing about the next (Learn: "Understand scope for Azure RBAC").
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Subscription, string ResourceGroup, string Step), AzureFailure> _refused = new();
 
     public async Task<T> RunAsync<T>(VmRef vm, string step, Func<CancellationToken, Task<T>> action, Func<T, JsonNode?> describe, CancellationToken cancellationToken)
     {
         observer.StepStarted(vm, step);
-        if (_refused.TryGetValue((vm.SubscriptionId.ToLowerInvariant(), step), out var refused))
+        if (_refused.TryGetValue(RefusalKey(vm, step), out var refused))
         {
-            var again = refused with { Message = $"{refused.Message} (not sent: this subscription already refused the {step} step in this run)" };
+            var again = refused with { Message = $"{refused.Message} (not sent: resource group {vm.ResourceGroup} already refused the {step} step in this run)" };
             await RecordAsync(vm, step, StepStatus.Failed, new JsonObject { ["message"] = again.Message, ["kind"] = again.Kind.ToString() });
             throw new StepFailedException(step, again);
         }
@@ -57,7 +61,7 @@ public sealed class StepRunner(string runId, JournalWriter journal, IRunObserver
             var failure = AzureErrors.Translate(ex, Action(step));
             if (failure.Kind == AzureErrorKind.Auth)
             {
-                _refused.TryAdd((vm.SubscriptionId.ToLowerInvariant(), step), failure);
+                _refused.TryAdd(RefusalKey(vm, step), failure);
             }
 
             await RecordAsync(vm, step, StepStatus.Failed, new JsonObject { ["message"] = failure.Message, ["kind"] = failure.Kind.ToString() });
@@ -75,6 +79,9 @@ public sealed class StepRunner(string runId, JournalWriter journal, IRunObserver
         Status = status,
         Data = data,
     });
+
+    private static (string, string, string) RefusalKey(VmRef vm, string step) =>
+        (vm.SubscriptionId.ToLowerInvariant(), vm.ResourceGroup.ToLowerInvariant(), step);
 
     private static string Action(string step) => step switch
     {

@@ -137,6 +137,11 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
 
         if (snapshot is null)
         {
+            if (item.EphemeralOsDisk)
+            {
+                return Report(vm, VmOutcome.NeedsAttention, "The OS disk is an ephemeral OS disk (diffDiskSettings Local), and ephemeral OS disks cannot be snapshotted, so no snapshot can be taken; nothing was changed. Fix this VM by hand or redeploy it from a fixed image.", diagnosis, elapsed(), RunCommandChannel);
+            }
+
             if (item.OsDiskId is null)
             {
                 return Report(vm, VmOutcome.NeedsAttention, "The OS disk is not a managed disk, so no snapshot can be taken; nothing was changed.", diagnosis, elapsed(), channel);
@@ -248,12 +253,15 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         ["os"] = triage.Os.ToString(),
         ["power"] = triage.Power.ToString(),
         ["agent"] = triage.Agent.ToString(),
+        ["extensionOperationsAllowed"] = triage.ExtensionOperationsAllowed,
+        ["agentStatusTime"] = triage.AgentStatusTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private string UnreachableReason(TriageFacts triage) => triage.Power switch
     {
         PowerState.Deallocated or PowerState.Deallocating => "The VM is deallocated: start it, then run again (Run Command needs a running VM).",
         PowerState.Stopped or PowerState.Stopping => "The VM is stopped: start it, then run again (Run Command needs a running VM).",
+        PowerState.Running when !triage.ExtensionOperationsAllowed => "Extension operations are turned off on this VM (osProfile.allowExtensionOperations is false), so Run Command, an extension, cannot reach the guest; nothing was sent. Allow extension operations or check the VM by hand.",
         PowerState.Running when triage.Agent != AgentState.Ready && args.Execution.Channel == "runcommand" =>
             $"The VM agent is {(triage.Agent == AgentState.NotReady ? "Not Ready" : "not reporting")}, so Run Command cannot reach the guest; check the agent, or let the tool use the serial console (--channel auto with {OptionNames.SerialUser} and {OptionNames.SerialPasswordVariable}).",
         PowerState.Running when triage.Agent != AgentState.Ready =>

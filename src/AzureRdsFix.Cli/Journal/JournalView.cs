@@ -24,6 +24,17 @@ public sealed record JournaledVm(VmRef Vm, SnapshotInfo? Snapshot, RemediationRe
 /// <summary>The one reader of a journal: what `--resume`, `rollback` and `report` need from an earlier run.</summary>
 public sealed class JournalView(IReadOnlyList<JournalEntry> entries)
 {
+    /// <summary>Reads a run's journal; one that does not start with a run's record is not a journal this tool wrote.</summary>
+    public static JournalView Open(string path)
+    {
+        var entries = JournalReader.Read(path);
+        return entries[0].Type == JournalTypes.RunStarted
+            ? new JournalView(entries)
+            : throw new Arguments.UsageException($"Journal '{path}' does not start with a run-started record: expected the journal.jsonl of an earlier azrdsfix run.");
+    }
+
+    public IReadOnlyList<JournalEntry> Entries => entries;
+
     public string? RunId => entries.FirstOrDefault(e => e.Type == JournalTypes.RunStarted)?.RunId;
 
     public string? Command => entries.FirstOrDefault(e => e.Type == JournalTypes.RunStarted)?.Data?["command"]?.GetValue<string>();

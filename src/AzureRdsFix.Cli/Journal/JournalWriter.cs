@@ -23,7 +23,9 @@ public sealed class JournalWriter : IAsyncDisposable
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        DropCutTail(_stream);
+        _stream.Seek(0, SeekOrigin.End);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -47,6 +49,32 @@ public sealed class JournalWriter : IAsyncDisposable
         _pending.Writer.TryComplete();
         await _writer;
         await _stream.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A run killed mid-write leaves a last line without its newline. It was never acknowledged, so it is dropped before
+    /// appending: otherwise the next record would be glued to it and the journal would hold a bad line in its middle.
+    /// </summary>
+    private static void DropCutTail(FileStream stream)
+    {
+        var end = stream.Length;
+        var keep = end;
+        var one = new byte[1];
+        while (keep > 0)
+        {
+            stream.Seek(keep - 1, SeekOrigin.Begin);
+            if (stream.Read(one, 0, 1) == 1 && one[0] == (byte)'\n')
+            {
+                break;
+            }
+
+            keep--;
+        }
+
+        if (keep != end)
+        {
+            stream.SetLength(keep);
+        }
     }
 
     private async Task WriteLoopAsync()

@@ -45,7 +45,10 @@ public static class RunOutput
 
         if (cancelled)
         {
-            var resume = journal is null ? string.Empty : $" Continue with: azrdsfix {report.Command} {OptionNames.Resume} {journal.Path}";
+            // Runnable as printed: the resumed run takes scope, fix and connection from the journal; fix without a
+            // terminal needs --yes.
+            var yes = report.Command == "fix" ? $" {OptionNames.Yes}" : string.Empty;
+            var resume = journal is null ? string.Empty : $" Continue with: azrdsfix {report.Command} {OptionNames.Resume} {Quote(journal.Path)}{yes}";
             await io.Error.WriteLineAsync($"azrdsfix: cancelled; in-flight steps are recorded.{resume}");
             return ExitCodes.Cancelled;
         }
@@ -58,4 +61,6 @@ public static class RunOutput
 
         return ExitPolicy.For(report, output.FailOn);
     }
+
+    private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
 }

@@ -17,15 +17,18 @@ public sealed record ProbeFacts
     [JsonPropertyName("mode")] public ModeFacts LicensingMode { get; init; } = new();
     [JsonPropertyName("servers")] public ServerFacts LicenseServers { get; init; } = new();
     [JsonPropertyName("graceDays")] public int? GraceDays { get; init; }
-    [JsonPropertyName("lsStatus")] public int? LsConnectivityStatus { get; init; }
     [JsonPropertyName("reach")] public IReadOnlyList<Reachability> Reach { get; init; } = [];
     [JsonPropertyName("events")] public EventCounts Events { get; init; } = new();
     [JsonPropertyName("licensingRole")] public string? LicensingRole { get; init; }
     [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    /// <summary>RDSH counts as installed when either the component cache or Get-WindowsFeature says so.</summary>
+    /// <summary>
+    /// RDSH counts as installed when the component cache, Get-WindowsFeature or TerminalServerMode 1 (AppServer) says
+    /// so: a busy servicing stack can hide the role from the first two.
+    /// </summary>
     [JsonIgnore]
-    public bool RdshInstalled => Rdsh.InstallState == 1 || string.Equals(Rdsh.Feature, "Installed", StringComparison.OrdinalIgnoreCase);
+    public bool RdshInstalled => Rdsh.InstallState == 1 || string.Equals(Rdsh.Feature, "Installed", StringComparison.OrdinalIgnoreCase)
+        || TerminalServerMode == 1;
 
     [JsonIgnore] public int? EffectiveMode => LicensingMode.Policy ?? LicensingMode.Local;
 
@@ -65,11 +68,20 @@ public sealed record ServerFacts
     [JsonPropertyName("truncated")] public bool Truncated { get; init; }
 }
 
-/// <summary>DNS and TCP 135 from the guest to one effective license server.</summary>
+/// <summary>
+/// DNS and TCP 135 from the guest to one effective license server, and what
+/// Win32_TerminalServiceSetting.GetTStoLSConnectivityStatus(ServerName) answered for it (null = not asked or the call
+/// failed). Status values (Learn): 0 UNKNOWN, 1 VALID_WS08R2, 2 VALID_WS08, 3 BETA_RTM_MISMATCH, 4 LOWER_VERSION,
+/// 5 NOT_IN_TSCGROUP, 6 NOT_CONNECTABLE, 7 UNKNOWN_VALIDITY, 8 BUT_ACCESS_DENIED, 9 VALID_WS08R2_VDI,
+/// 10 FEATURE_NOT_SUPPORTED, 11 VALID_LS.
+/// </summary>
 public sealed record Reachability(
     [property: JsonPropertyName("host")] string Host,
     [property: JsonPropertyName("dns")] bool Dns,
-    [property: JsonPropertyName("tcp135")] bool Tcp135);
+    [property: JsonPropertyName("tcp135")] bool Tcp135)
+{
+    [JsonPropertyName("lsStatus")] public int? LsStatus { get; init; }
+}
 
 /// <summary>Licensing lockout event counts over the last 30 days. 1128 includes 50280; 1130 includes 50282.</summary>
 public sealed record EventCounts

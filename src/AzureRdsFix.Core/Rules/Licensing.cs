@@ -5,7 +5,7 @@ using AzureRdsFix.Core.Probing;
 namespace AzureRdsFix.Core.Rules;
 
 /// <summary>One effective license server and what the guest found when it tried to reach it (null = not tested).</summary>
-internal sealed record ServerCheck(string Host, bool? Dns, bool? Tcp135)
+internal sealed record ServerCheck(string Host, bool? Dns, bool? Tcp135, int? LsStatus = null)
 {
     public bool Reachable => Dns == true && Tcp135 == true;
 
@@ -37,7 +37,7 @@ internal static class Licensing
         [.. facts.EffectiveServers.Select(host =>
         {
             var reach = facts.Reach.FirstOrDefault(r => string.Equals(r.Host, host, StringComparison.OrdinalIgnoreCase));
-            return reach is null ? new ServerCheck(host, null, null) : new ServerCheck(host, reach.Dns, reach.Dns && reach.Tcp135);
+            return reach is null ? new ServerCheck(host, null, null) : new ServerCheck(host, reach.Dns, reach.Dns && reach.Tcp135, reach.LsStatus);
         })];
 
     /// <summary>A working license server: mode 2 or 4 and at least one effective server resolving and answering on TCP 135.</summary>
@@ -68,7 +68,7 @@ internal static class Licensing
     };
 
     public static JsonArray Reach(ProbeFacts facts) =>
-        [.. CheckServers(facts).Select(s => new JsonObject { ["host"] = s.Host, ["dns"] = s.Dns, ["tcp135"] = s.Tcp135 })];
+        [.. CheckServers(facts).Select(s => new JsonObject { ["host"] = s.Host, ["dns"] = s.Dns, ["tcp135"] = s.Tcp135, ["lsStatus"] = s.LsStatus })];
 
     public static JsonObject Events(ProbeFacts facts) => new()
     {
@@ -84,7 +84,6 @@ internal static class Licensing
         ["mode"] = Mode(facts),
         ["servers"] = Servers(facts),
         ["reach"] = Reach(facts),
-        ["lsStatus"] = facts.LsConnectivityStatus,
         ["events"] = Events(facts),
     };
 

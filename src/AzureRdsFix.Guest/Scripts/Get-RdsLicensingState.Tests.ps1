@@ -81,6 +81,45 @@ Describe 'Get-RdsLicensingState' {
             Should -Invoke Test-NetConnection -Times 2 -Exactly
         }
 
+        It 'asks GetTStoLSConnectivityStatus once per effective server, by ServerName' {
+            Register-GuestMocks -Guest (New-FakeGuest -FixtureName 'many-servers')
+            $probe = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:ProbeScript).Lines[0]).Value
+            Should -Invoke Invoke-CimMethod -Times 4 -Exactly -ParameterFilter { $MethodName -eq 'GetTStoLSConnectivityStatus' -and $Arguments['ServerName'] -like 'p?0-*' }
+            @($probe.reach | ForEach-Object { $_.lsStatus }) | Should -Be @(6, 6, 6, 6)
+        }
+
+        It 'reports a server''s LOWER_VERSION status in its reach entry' {
+            Register-GuestMocks -Guest (New-FakeGuest -FixtureName 'lower-version')
+            $probe = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:ProbeScript).Lines[0]).Value
+            $probe.reach[0].lsStatus | Should -Be 4
+        }
+
+        It 'does not trust DaysLeft when GetGracePeriodDays returns <ReturnValue>' -ForEach @(
+            @{ ReturnValue = 1 }
+            @{ ReturnValue = 2147749890 }
+        ) {
+            Register-GuestMocks -Guest (New-FakeGuest -FixtureName 'locked-out')
+            $code = $ReturnValue
+            Mock Invoke-CimMethod { [pscustomobject]@{ ReturnValue = [uint32]$code; DaysLeft = [uint32]0 } } -ParameterFilter { $MethodName -eq 'GetGracePeriodDays' }
+            $probe = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:ProbeScript).Lines[0]).Value
+            $probe.graceDays | Should -BeNullOrEmpty
+            $probe.warnings | Should -Contain "GetGracePeriodDays returned $ReturnValue."
+        }
+
+        It 'leaves the grace unknown when GetGracePeriodDays has no ReturnValue' {
+            Register-GuestMocks -Guest (New-FakeGuest -FixtureName 'locked-out')
+            Mock Invoke-CimMethod { [pscustomobject]@{ DaysLeft = [uint32]0 } } -ParameterFilter { $MethodName -eq 'GetGracePeriodDays' }
+            $probe = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:ProbeScript).Lines[0]).Value
+            $probe.graceDays | Should -BeNullOrEmpty
+        }
+
+        It 'counts TerminalServerMode 1 as RDSH when the role is hidden (busy servicing)' {
+            Register-GuestMocks -Guest (New-FakeGuest -FixtureName 'busy-servicing')
+            $probe = (Split-OutputLine -Line (Invoke-GuestScript -Name $script:ProbeScript).Lines[0]).Value
+            $probe.graceDays | Should -Be 0
+            Should -Invoke Invoke-CimMethod -Times 1 -Exactly -ParameterFilter { $MethodName -eq 'GetGracePeriodDays' }
+        }
+
         It 'does not ask for grace days when RDSH is not installed' {
             Register-GuestMocks -Guest (New-FakeGuest -FixtureName 'no-rdsh')
             $null = Invoke-GuestScript -Name $script:ProbeScript

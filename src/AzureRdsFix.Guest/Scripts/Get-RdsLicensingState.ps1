@@ -9,10 +9,9 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
-$RcmKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core'
-$ServersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
-$ComponentKey = 'HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache\RDS-RD-Server'
-$PolicyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
+#AZRDSFIX-INCLUDE GuestHelpers.Include.ps1
+
+$ComponentKey = "$ComponentCacheKey\RDS-RD-Server"
 $EventLogName = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin'
 $MaxText = 100
 $MaxListEntries = 4
@@ -20,32 +19,11 @@ $MaxWarnings = 5
 
 $script:Warnings = New-Object System.Collections.Generic.List[string]
 
-function ConvertTo-SafeText {
-    # Printable ASCII without characters JSON or Windows PowerShell 5.1 would escape: keeps the line short and stable.
-    param([AllowNull()] $Value, [int] $MaxLength = $MaxText)
-    if ($null -eq $Value) { return $null }
-    $text = ([string]$Value) -replace '[\r\n\t]', ' '
-    $text = ($text -replace '[^\x20-\x7E]', '?') -replace '["\\<>&'']', '?'
-    $text = $text.Trim()
-    if ($text.Length -gt $MaxLength) { $text = $text.Substring(0, $MaxLength) }
-    return $text
-}
-
 function Add-ProbeWarning {
     param([string] $Source, [System.Management.Automation.ErrorRecord] $ErrorRecord)
     if ($script:Warnings.Count -ge $MaxWarnings) { return }
     $message = "$Source could not be read: $($ErrorRecord.Exception.Message)"
-    $script:Warnings.Add((ConvertTo-SafeText -Value $message))
-}
-
-function Get-RegistryValue {
-    param([string] $Path, [string] $Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $item = Get-ItemProperty -Path $Path
-    if ($null -eq $item) { return $null }
-    $property = $item.PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    return $property.Value
+    $script:Warnings.Add((ConvertTo-SafeText -Value $message -MaxLength $MaxText))
 }
 
 function Get-RegistryDword {
@@ -62,24 +40,15 @@ function Get-RegistryDword {
 }
 
 function Get-RegistryList {
-    # The raw entries of a MULTI_SZ or a comma-separated REG_SZ: trimmed, empty entries dropped.
+    # Get-RegistryEntries, with a read failure as a warning and no entries.
     param([string] $Path, [string] $Name)
-    $entries = New-Object System.Collections.Generic.List[string]
     try {
-        $value = Get-RegistryValue -Path $Path -Name $Name
+        return , (Get-RegistryEntries -Path $Path -Name $Name)
     }
     catch {
         Add-ProbeWarning -Source "Registry value $Name" -ErrorRecord $_
-        $value = $null
+        return , ([string[]]@())
     }
-    if ($null -eq $value) { return , $entries.ToArray() }
-    foreach ($item in @($value)) {
-        foreach ($part in ([string]$item).Split(',')) {
-            $trimmed = $part.Trim()
-            if ($trimmed.Length -gt 0) { $entries.Add($trimmed) }
-        }
-    }
-    return , $entries.ToArray()
 }
 
 function Select-FirstEntries {
@@ -104,25 +73,16 @@ function Test-ListTruncated {
 function ConvertTo-SafeList {
     param([string[]] $Entries)
     $safe = New-Object System.Collections.Generic.List[string]
-    foreach ($entry in (Select-FirstEntries -Entries $Entries)) { $safe.Add((ConvertTo-SafeText -Value $entry)) }
+    foreach ($entry in (Select-FirstEntries -Entries $Entries)) { $safe.Add((ConvertTo-SafeText -Value $entry -MaxLength $MaxText)) }
     return , $safe.ToArray()
-}
-
-function Test-IpLiteral {
-    param([string] $HostName)
-    $octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
-    if ($HostName -match "\A($octet\.){3}$octet\z") { return $true }
-    if ($HostName -notmatch '\A[0-9A-Fa-f:.]+\z' -or $HostName -notmatch ':') { return $false }
-    $address = $null
-    return [System.Net.IPAddress]::TryParse($HostName, [ref]$address)
 }
 
 function Get-ComputerFacts {
     try {
         $system = Get-CimInstance -ClassName Win32_ComputerSystem
         return [ordered]@{
-            computer = ConvertTo-SafeText -Value $system.Name
-            domain   = [ordered]@{ joined = [bool]$system.PartOfDomain; name = ConvertTo-SafeText -Value $system.Domain }
+            computer = ConvertTo-SafeText -Value $system.Name -MaxLength $MaxText
+            domain   = [ordered]@{ joined = [bool]$system.PartOfDomain; name = ConvertTo-SafeText -Value $system.Domain -MaxLength $MaxText }
         }
     }
     catch {
@@ -135,9 +95,9 @@ function Get-OsFacts {
     try {
         $os = Get-CimInstance -ClassName Win32_OperatingSystem
         return [ordered]@{
-            caption = ConvertTo-SafeText -Value $os.Caption
-            version = ConvertTo-SafeText -Value $os.Version
-            build   = ConvertTo-SafeText -Value $os.BuildNumber
+            caption = ConvertTo-SafeText -Value $os.Caption -MaxLength $MaxText
+            version = ConvertTo-SafeText -Value $os.Version -MaxLength $MaxText
+            build   = ConvertTo-SafeText -Value $os.BuildNumber -MaxLength $MaxText
         }
     }
     catch {
@@ -151,7 +111,7 @@ function Get-FeatureStates {
     try {
         $states = @{}
         foreach ($feature in @(Get-WindowsFeature -Name 'RDS-RD-Server', 'RDS-Licensing')) {
-            if ($null -ne $feature) { $states[[string]$feature.Name] = ConvertTo-SafeText -Value ([string]$feature.InstallState) }
+            if ($null -ne $feature) { $states[[string]$feature.Name] = ConvertTo-SafeText -Value ([string]$feature.InstallState) -MaxLength $MaxText }
         }
         return $states
     }
@@ -167,57 +127,54 @@ function Get-FeatureStates {
     }
 }
 
-function Get-TerminalServiceSetting {
+function Add-ProbeWarningText {
+    param([string] $Text)
+    if ($script:Warnings.Count -ge $MaxWarnings) { return }
+    $script:Warnings.Add((ConvertTo-SafeText -Value $Text -MaxLength $MaxText))
+}
+
+function Get-MethodOutput {
+    # An out parameter of a CIM method result, or $null unless ReturnValue is present and 0 (Learn: the
+    # Win32_TerminalServiceSetting methods return 0 on success, else a WMI error code, and then the out value means nothing).
+    param($Result, [string] $Method, [string] $Output)
+    if ($null -eq $Result) { Add-ProbeWarningText -Text "$Method returned nothing."; return $null }
+    $returnValue = $Result.PSObject.Properties['ReturnValue']
+    if ($null -eq $returnValue -or $null -eq $returnValue.Value) { Add-ProbeWarningText -Text "$Method returned no ReturnValue."; return $null }
+    if ([int64]$returnValue.Value -ne 0) { Add-ProbeWarningText -Text ("$Method returned {0}." -f [int64]$returnValue.Value); return $null }
+    $property = $Result.PSObject.Properties[$Output]
+    if ($null -eq $property -or $null -eq $property.Value) { return $null }
+    return [int64]$property.Value
+}
+
+function Get-GraceDays {
+    # GetGracePeriodDays([out] uint32 DaysLeft): unknown ($null), never 0, unless the call succeeded with a value.
+    param($Setting)
     try {
-        return Get-CimInstance -Namespace 'root\cimv2\TerminalServices' -ClassName Win32_TerminalServiceSetting
+        $result = Invoke-CimMethod -InputObject $Setting -MethodName GetGracePeriodDays
     }
     catch {
-        Add-ProbeWarning -Source 'Win32_TerminalServiceSetting' -ErrorRecord $_
+        Add-ProbeWarning -Source 'GetGracePeriodDays' -ErrorRecord $_
         return $null
     }
+    $days = Get-MethodOutput -Result $result -Method 'GetGracePeriodDays' -Output 'DaysLeft'
+    if ($null -eq $days) { return $null }
+    return [int]$days
 }
 
-function Get-LicensingStatus {
-    param($Setting)
-    $status = [ordered]@{ graceDays = $null; lsStatus = $null }
+function Get-ServerStatus {
+    # GetTStoLSConnectivityStatus([in] string ServerName, [out] uint32 TStoLSConnectivityStatus) for one license server
+    # (Learn: "GetTStoLSConnectivityStatus method of the Win32_TerminalServiceSetting class"); $null when unknown.
+    param($Setting, [string] $Server)
     try {
-        $grace = Invoke-CimMethod -InputObject $Setting -MethodName GetGracePeriodDays
-        $status.graceDays = [int]$grace.DaysLeft
-        $connectivity = Invoke-CimMethod -InputObject $Setting -MethodName GetTStoLSConnectivityStatus
-        $status.lsStatus = [int]$connectivity.TsToLsConnectivityStatus
+        $result = Invoke-CimMethod -InputObject $Setting -MethodName GetTStoLSConnectivityStatus -Arguments @{ ServerName = $Server }
     }
     catch {
-        Add-ProbeWarning -Source 'Win32_TerminalServiceSetting' -ErrorRecord $_
+        Add-ProbeWarning -Source 'GetTStoLSConnectivityStatus' -ErrorRecord $_
+        return $null
     }
-    return $status
-}
-
-function Test-LicenseServerReach {
-    param([string] $HostName)
-    $dns = $false
-    if (Test-IpLiteral -HostName $HostName) {
-        $dns = $true
-    }
-    else {
-        try {
-            $answers = @(Resolve-DnsName -Name $HostName -QuickTimeout -ErrorAction Stop)
-            $dns = $answers.Count -gt 0
-        }
-        catch {
-            $dns = $false
-        }
-    }
-    $tcp = $false
-    if ($dns) {
-        try {
-            $test = Test-NetConnection -ComputerName $HostName -Port 135 -WarningAction SilentlyContinue
-            $tcp = [bool]$test.TcpTestSucceeded
-        }
-        catch {
-            $tcp = $false
-        }
-    }
-    return [ordered]@{ host = ConvertTo-SafeText -Value $HostName; dns = $dns; tcp135 = $tcp }
+    $status = Get-MethodOutput -Result $result -Method 'GetTStoLSConnectivityStatus' -Output 'TStoLSConnectivityStatus'
+    if ($null -eq $status) { return $null }
+    return [int]$status
 }
 
 function Get-LicensingEventCounts {
@@ -261,20 +218,31 @@ function Get-RdsLicensingState {
         if ($features.ContainsKey('RDS-RD-Server')) { $rdshFeature = $features['RDS-RD-Server'] }
         if ($features.ContainsKey('RDS-Licensing')) { $licensingRole = $features['RDS-Licensing'] }
     }
-    $rdshInstalled = ($installState -eq 1) -or ($rdshFeature -eq 'Installed')
 
     $tsMode = $null
-    $status = [ordered]@{ graceDays = $null; lsStatus = $null }
+    $script:SettingError = $null
     $setting = Get-TerminalServiceSetting
-    if ($null -ne $setting) {
+    if ($null -ne $script:SettingError) { Add-ProbeWarning -Source 'Win32_TerminalServiceSetting' -ErrorRecord $script:SettingError }
+    if ($null -ne $setting -and $null -ne $setting.PSObject.Properties['TerminalServerMode'] -and $null -ne $setting.TerminalServerMode) {
         $tsMode = [int]$setting.TerminalServerMode
-        if ($rdshInstalled) { $status = Get-LicensingStatus -Setting $setting }
     }
+    # TerminalServerMode 1 (AppServer) is an RDSH host even when a busy servicing stack hides the role from the component
+    # cache and Get-WindowsFeature (reference/azure-and-windows-facts.md: 1 = AppServer, 0 = RemoteAdmin).
+    $rdshInstalled = ($installState -eq 1) -or ($rdshFeature -eq 'Installed') -or ($tsMode -eq 1)
+
+    $graceDays = $null
+    $askStatus = $rdshInstalled -and ($null -ne $setting)
+    if ($askStatus) { $graceDays = Get-GraceDays -Setting $setting }
 
     $effective = $localServers
     if ($policyServers.Count -gt 0) { $effective = $policyServers }
     $reach = New-Object System.Collections.Generic.List[object]
-    foreach ($server in (Select-FirstEntries -Entries $effective)) { $reach.Add((Test-LicenseServerReach -HostName $server)) }
+    foreach ($server in (Select-FirstEntries -Entries $effective)) {
+        $test = Test-LicenseServerReach -HostName $server
+        $lsStatus = $null
+        if ($askStatus) { $lsStatus = Get-ServerStatus -Setting $setting -Server $server }
+        $reach.Add([ordered]@{ host = ConvertTo-SafeText -Value $server -MaxLength $MaxText; dns = $test.dns; tcp135 = $test.tcp135; lsStatus = $lsStatus })
+    }
 
     $events = Get-LicensingEventCounts
 
@@ -291,8 +259,7 @@ function Get-RdsLicensingState {
             policy    = [string[]](ConvertTo-SafeList -Entries $policyServers)
             truncated = (Test-ListTruncated -Entries $localServers) -or (Test-ListTruncated -Entries $policyServers)
         }
-        graceDays     = $status.graceDays
-        lsStatus      = $status.lsStatus
+        graceDays     = $graceDays
         reach         = [object[]]$reach.ToArray()
         events        = $events
         licensingRole = $licensingRole
@@ -306,7 +273,6 @@ try {
     exit 0
 }
 catch {
-    $message = ConvertTo-SafeText -Value $_.Exception.Message -MaxLength 300
-    Write-Output ('AZRDSFIX error ' + (ConvertTo-Json -InputObject ([ordered]@{ message = $message }) -Compress))
+    Write-ErrorLine -Message (ConvertTo-SafeText -Value $_.Exception.Message -MaxLength 300)
     exit 1
 }

@@ -27,9 +27,43 @@ function Initialize-GuestStubs {
     }
 }
 
-function Get-GuestScriptPath {
+function Read-ScriptLines {
+    # A script file's lines with '\n' line ends, without the final line break (as GuestScripts.cs reads it).
+    param([string] $Path)
+    $text = ([System.IO.File]::ReadAllText($Path)) -replace "`r`n", "`n"
+    if ($text.EndsWith("`n")) { $text = $text.Substring(0, $text.Length - 1) }
+    return , ($text -split "`n")
+}
+
+function Get-ComposedScriptText {
+    # What the guest receives (GuestScripts.Compose): each '#AZRDSFIX-INCLUDE name' line replaced by that file's text.
     param([string] $Name)
-    return Join-Path $script:ScriptFolder $Name
+    $lines = New-Object System.Collections.Generic.List[string]
+    foreach ($line in (Read-ScriptLines -Path (Join-Path $script:ScriptFolder $Name))) {
+        if ($line.StartsWith('#AZRDSFIX-INCLUDE ')) {
+            foreach ($included in (Read-ScriptLines -Path (Join-Path $script:ScriptFolder $line.Substring(18).Trim()))) { $lines.Add($included) }
+        }
+        else {
+            $lines.Add($line)
+        }
+    }
+    return ($lines -join "`n")
+}
+
+function Get-GuestScriptPath {
+    # The composed script, written once per process to a temporary folder: tests run what the guest receives. .NET
+    # calls, not cmdlets, so that the mocks of Test-Path/New-Item never see (or count) them.
+    param([string] $Name)
+    if ($null -eq (Get-Variable -Name AzrdsfixComposedFolder -Scope Global -ErrorAction Ignore)) {
+        $global:AzrdsfixComposedFolder = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'azrdsfix-composed-' + [System.Guid]::NewGuid().ToString('n'))
+    }
+    $folder = $global:AzrdsfixComposedFolder
+    $null = [System.IO.Directory]::CreateDirectory($folder)
+    $path = [System.IO.Path]::Combine($folder, $Name)
+    if (-not [System.IO.File]::Exists($path)) {
+        [System.IO.File]::WriteAllText($path, (Get-ComposedScriptText -Name $Name) + "`r`n", [System.Text.UTF8Encoding]::new($false))
+    }
+    return $path
 }
 
 function Read-FixtureFile {
@@ -94,6 +128,25 @@ function Set-FakeRegistryValue {
     $Guest.Registry[$Path][$Name] = [ordered]@{ type = $Type; value = $Value }
 }
 
+function ConvertTo-MethodResult {
+    # A fixture's method result ({"ReturnValue":0,"DaysLeft":5}) as Invoke-CimMethod returns it: uint32 properties.
+    param($Shape)
+    $result = [ordered]@{}
+    foreach ($property in $Shape.PSObject.Properties) {
+        if ($null -eq $property.Value) { $result[$property.Name] = $null } else { $result[$property.Name] = [uint32]$property.Value }
+    }
+    return [pscustomobject]$result
+}
+
+function Select-ServerStatus {
+    # The fixture's GetTStoLSConnectivityStatus answer for one server name (case-insensitive), else its "*" entry.
+    param($Map, [string] $Server)
+    foreach ($property in $Map.PSObject.Properties) {
+        if ($property.Name -ne '*' -and [string]::Equals($property.Name, $Server, [System.StringComparison]::OrdinalIgnoreCase)) { return $property.Value }
+    }
+    return $Map.'*'
+}
+
 function Register-GuestMocks {
     # Mocks every guest-surface command against $Guest (from New-FakeGuest). Call inside BeforeEach or It.
     param($Guest)
@@ -152,8 +205,14 @@ function Register-GuestMocks {
     Mock Invoke-CimMethod {
         $tss = $global:AzrdsfixFakeGuest.Guest.terminalServiceSetting
         switch ($MethodName) {
-            'GetGracePeriodDays' { [pscustomobject]@{ DaysLeft = [uint32]$tss.graceDays; ReturnValue = [uint32]0 } }
-            'GetTStoLSConnectivityStatus' { [pscustomobject]@{ TsToLsConnectivityStatus = [uint32]$tss.lsConnectivityStatus; ReturnValue = [uint32]0 } }
+            'GetGracePeriodDays' { ConvertTo-MethodResult -Shape $tss.getGracePeriodDays }
+            'GetTStoLSConnectivityStatus' {
+                # [in] string ServerName is required (Learn): without it the call is refused, as WMI refuses it.
+                if ($null -eq $Arguments -or -not $Arguments.Contains('ServerName') -or [string]::IsNullOrEmpty([string]$Arguments['ServerName'])) {
+                    throw [Microsoft.PowerShell.Commands.WriteErrorException]::new('Invalid parameter ')
+                }
+                ConvertTo-MethodResult -Shape (Select-ServerStatus -Map $tss.getTStoLSConnectivityStatus -Server ([string]$Arguments['ServerName']))
+            }
             'ChangeMode' {
                 Set-FakeRegistryValue -Guest $global:AzrdsfixFakeGuest -Path 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core' -Name 'LicensingMode' -Type 'DWord' -Value $Arguments['LicensingType']
                 [pscustomobject]@{ ReturnValue = [uint32]0 }
@@ -208,10 +267,25 @@ function Register-GuestMocks {
     Mock Restart-Service { throw 'Restart-Service is not used by these scripts.' }
 }
 
+function ConvertTo-HexParameter {
+    # A parameter value as the tool sends it (docs/guest-contract.md "Parameters"): lower-case hex of its UTF-8 bytes.
+    param([AllowEmptyString()] [string] $Value)
+    return (([System.Text.Encoding]::UTF8.GetBytes($Value) | ForEach-Object { $_.ToString('x2') }) -join '')
+}
+
+function ConvertTo-EncodedParameters {
+    param([System.Collections.IDictionary] $Parameters)
+    $encoded = @{}
+    foreach ($key in $Parameters.Keys) { $encoded[$key] = ConvertTo-HexParameter -Value ([string]$Parameters[$key]) }
+    return $encoded
+}
+
 function Invoke-GuestScript {
-    # Runs a real script with the mocks in place; returns its stdout lines and exit code.
-    param([string] $Name, [hashtable] $Parameters = @{})
+    # Runs a real script with the mocks in place; returns its stdout lines and exit code. Parameter values are given
+    # plain and sent hex-encoded, as the tool sends them; -Raw sends them as given.
+    param([string] $Name, [hashtable] $Parameters = @{}, [switch] $Raw)
     $global:LASTEXITCODE = 0
+    if (-not $Raw) { $Parameters = ConvertTo-EncodedParameters -Parameters $Parameters }
     $lines = @(& (Get-GuestScriptPath -Name $Name) @Parameters 6>$null 3>$null)
     return [pscustomobject]@{ Lines = [string[]]@($lines | ForEach-Object { [string]$_ }); ExitCode = $global:LASTEXITCODE }
 }

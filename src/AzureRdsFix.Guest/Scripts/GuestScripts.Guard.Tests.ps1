@@ -1,13 +1,19 @@
 # Guards the in-guest scripts: Windows PowerShell 5.1 syntax only, and Windows touched only through the guest surface
-# (DESIGN.md "In-guest scripts"). Every embedded script (every *.ps1 here except tests and test helpers) is checked.
+# (DESIGN.md "In-guest scripts"). Every guest script (a *.ps1 here whose first line is its AZRDSFIX-SCRIPT header) is
+# checked as composed (its include lines replaced by the shared helpers), which is the text the guest receives; every
+# embedded file (scripts and *.Include.ps1) must be ASCII.
 
 BeforeDiscovery {
     $guestScripts = @(Get-ChildItem -Path $PSScriptRoot -Filter '*.ps1' |
+            Where-Object { $_.Name -notlike '*.Tests.ps1' -and $_.Name -notlike '*.TestHelpers.ps1' -and $_.Name -notlike '*.Include.ps1' } |
+            ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
+    $embeddedFiles = @(Get-ChildItem -Path $PSScriptRoot -Filter '*.ps1' |
             Where-Object { $_.Name -notlike '*.Tests.ps1' -and $_.Name -notlike '*.TestHelpers.ps1' } |
             ForEach-Object { @{ Name = $_.Name; Path = $_.FullName } })
 }
 
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'GuestFixture.TestHelpers.ps1')
     $script:AllowedCommands = @(
         # guest surface
         'Get-ItemProperty', 'Set-ItemProperty', 'New-ItemProperty', 'Remove-ItemProperty', 'New-Item', 'Test-Path',
@@ -76,24 +82,34 @@ BeforeAll {
 
 Describe 'Guest script guard' {
     Context '<Name>' -ForEach $guestScripts {
-        It 'parses, uses 5.1 syntax and stays on the guest surface' {
-            $text = Get-Content -Raw -Path $Path
-            # ParseFile is the contract; ParseInput on the same text reports the same errors.
+        It 'parses, uses 5.1 syntax and stays on the guest surface, as composed' {
+            $text = Get-ComposedScriptText -Name $Name
+            $text | Should -Not -Match '(?m)^#AZRDSFIX-INCLUDE'
+            # ParseFile on the composed file is the contract; ParseInput on the same text reports the same errors.
             $tokens = $null
             $parseErrors = $null
-            $null = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$tokens, [ref]$parseErrors)
+            $null = [System.Management.Automation.Language.Parser]::ParseFile((Get-GuestScriptPath -Name $Name), [ref]$tokens, [ref]$parseErrors)
             $parseErrors.Count | Should -Be 0
             Get-GuardViolations -Text $text -Name $Name | Should -BeNullOrEmpty
         }
 
+        It 'includes the shared helpers instead of its own copy' {
+            (Get-Content -Raw -Path $Path) | Should -Match '(?m)^#AZRDSFIX-INCLUDE GuestHelpers\.Include\.ps1\r?$'
+            (Get-ComposedScriptText -Name $Name) | Should -Match '(?m)^function ConvertTo-SafeText \{'
+            @([regex]::Matches((Get-ComposedScriptText -Name $Name), '(?m)^function ConvertTo-SafeText \{')).Count | Should -Be 1
+        }
+
         It 'starts with its AZRDSFIX-SCRIPT header and sets strict mode and Stop' {
-            $lines = Get-Content -Path $Path
+            $lines = (Get-ComposedScriptText -Name $Name) -split "`n"
             $lines[0] | Should -Match '\A# AZRDSFIX-SCRIPT [A-Za-z-]+ v\d+\z'
             $lines[0] | Should -Be ('# AZRDSFIX-SCRIPT {0} v1' -f [System.IO.Path]::GetFileNameWithoutExtension($Path))
             ($lines -join "`n") | Should -Match '(?m)^Set-StrictMode -Version Latest$'
             ($lines -join "`n") | Should -Match '(?m)^\$ErrorActionPreference = ''Stop''$'
         }
 
+    }
+
+    Context 'embedded file <Name>' -ForEach $embeddedFiles {
         It 'is ASCII only (Windows PowerShell 5.1 reads a BOM-less file as ANSI)' {
             $bytes = [System.IO.File]::ReadAllBytes($Path)
             @($bytes | Where-Object { $_ -gt 127 }).Count | Should -Be 0

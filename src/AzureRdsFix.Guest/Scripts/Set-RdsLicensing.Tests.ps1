@@ -96,6 +96,28 @@ Describe 'Set-RdsLicensing' {
         }
     }
 
+    Context 'encoded parameters' {
+        It 'refuses a raw (not hex-encoded) value with one error line and changes nothing' -ForEach @(
+            @{ Raw = @{ Operation = 'Restore'; LicenseServers = '<absent>' }; Message = 'Parameter Operation must be hex-encoded UTF-8 (two hex digits per byte, 2048 digits at most).' }
+            @{ Raw = @{ Operation = '4170706c79'; LicensingMode = '4' }; Message = 'Parameter LicensingMode must be hex-encoded UTF-8 (two hex digits per byte, 2048 digits at most).' }
+            @{ Raw = @{ Operation = '4170706c79'; LicenseServers = 'c3' }; Message = 'Parameter LicenseServers must be hex-encoded UTF-8 (two hex digits per byte, 2048 digits at most).' }
+        ) {
+            Register-GuestMocks -Guest (New-FakeGuest -FixtureName 'healthy')
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters $Raw -Raw
+            $run.ExitCode | Should -Be 1
+            (Split-OutputLine -Line $run.Lines[0]).Value.message | Should -Be $Message
+            Assert-NothingWritten
+        }
+
+        It 'decodes an encoded absent sentinel and removes the value' {
+            $guest = New-FakeGuest -FixtureName 'healthy'
+            Register-GuestMocks -Guest $guest
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = '526573746f7265'; LicenseServers = '3c616273656e743e' } -Raw
+            (Split-OutputLine -Line $run.Lines[0]).Value.status | Should -Be 'Applied'
+            $guest.Registry['HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'].Contains('SpecifiedLicenseServers') | Should -BeFalse
+        }
+    }
+
     Context 'write paths' {
         It 'falls back to the registry when ChangeMode does not take effect' {
             $guest = New-FakeGuest -FixtureName 'locked-out'

@@ -2,7 +2,9 @@
 # Sets (Apply) or puts back (Restore) the RD licensing mode and license servers, and optionally removes the RDSH or
 # RD Licensing role. Idempotent: reads every value first and writes only what differs. Prints exactly one line:
 #   AZRDSFIX remediate {compact JSON}   or   AZRDSFIX error {"message":"..."}   (docs/guest-contract.md)
-# Parameters are validated in the body, not by attributes, so that a bad value still yields the one error line.
+# Every parameter value arrives as hex of its UTF-8 bytes (Run Command passes values through cmd.exe, which eats or acts
+# on ^ & % < > | " and cuts at a space); it is decoded, then validated in the body, not by attributes, so that a bad
+# value still yields the one error line.
 # Windows PowerShell 5.1 syntax only; touches Windows only through the guest surface (DESIGN.md).
 [CmdletBinding()]
 param(
@@ -17,34 +19,13 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
-$RcmKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core'
-$ServersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
-$ComponentCacheKey = 'HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache'
-$PolicyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
+#AZRDSFIX-INCLUDE GuestHelpers.Include.ps1
+
 $Absent = '<absent>'
 $MaxServers = 4
 $MaxServersLength = 512
 $MaxReported = 512
-
-function ConvertTo-SafeText {
-    # Printable ASCII without characters JSON or Windows PowerShell 5.1 would escape.
-    param([AllowNull()] $Value, [int] $MaxLength)
-    if ($null -eq $Value) { return $null }
-    $text = ([string]$Value) -replace '[\r\n\t]', ' '
-    $text = ($text -replace '[^\x20-\x7E]', '?') -replace '["\\<>&'']', '?'
-    $text = $text.Trim()
-    if ($text.Length -gt $MaxLength) { $text = $text.Substring(0, $MaxLength - 3) + '...' }
-    return $text
-}
-
-function Test-IpLiteral {
-    param([string] $HostName)
-    $octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
-    if ($HostName -match "\A($octet\.){3}$octet\z") { return $true }
-    if ($HostName -notmatch '\A[0-9A-Fa-f:.]+\z' -or $HostName -notmatch ':') { return $false }
-    $address = $null
-    return [System.Net.IPAddress]::TryParse($HostName, [ref]$address)
-}
+$MaxEncodedLength = 2048
 
 function Test-HostName {
     # RFC 1123: labels of 1-63 letters, digits and hyphens, no hyphen at either end, 253 characters in all; digits and
@@ -67,6 +48,37 @@ function Test-ServerList {
         if (-not ((Test-IpLiteral -HostName $entry) -or (Test-HostName -HostName $entry))) { return $false }
     }
     return $true
+}
+
+function ConvertFrom-HexParameter {
+    # Hex of UTF-8 bytes -> text; $null when the value is not an even number of hex digits of valid UTF-8.
+    param([AllowEmptyString()] [string] $Value)
+    if ($Value.Length -gt $MaxEncodedLength -or $Value -cnotmatch '\A(?:[0-9A-Fa-f]{2})*\z') { return $null }
+    $bytes = New-Object byte[] ($Value.Length / 2)
+    for ($i = 0; $i -lt $bytes.Length; $i++) { $bytes[$i] = [System.Convert]::ToByte($Value.Substring(2 * $i, 2), 16) }
+    try {
+        return (New-Object System.Text.UTF8Encoding($false, $true)).GetString($bytes)
+    }
+    catch {
+        return $null
+    }
+}
+
+function Get-DecodeError {
+    # Decodes every parameter in table order into script scope; the first that does not decode, as one sentence.
+    $raw = [ordered]@{ Operation = $Operation; LicensingMode = $LicensingMode; LicenseServers = $LicenseServers; RemoveRdsh = $RemoveRdsh; RemoveLicensingRole = $RemoveLicensingRole }
+    $decoded = @{}
+    foreach ($name in $raw.Keys) {
+        $text = ConvertFrom-HexParameter -Value $raw[$name]
+        if ($null -eq $text) { return "Parameter $name must be hex-encoded UTF-8 (two hex digits per byte, $MaxEncodedLength digits at most)." }
+        $decoded[$name] = $text
+    }
+    $script:Operation = $decoded['Operation']
+    $script:LicensingMode = $decoded['LicensingMode']
+    $script:LicenseServers = $decoded['LicenseServers']
+    $script:RemoveRdsh = $decoded['RemoveRdsh']
+    $script:RemoveLicensingRole = $decoded['RemoveLicensingRole']
+    return $null
 }
 
 function Get-ParameterError {
@@ -99,16 +111,6 @@ function Get-SwitchError {
     return $null
 }
 
-function Get-RegistryValue {
-    param([string] $Path, [string] $Name)
-    if (-not (Test-Path -Path $Path)) { return $null }
-    $item = Get-ItemProperty -Path $Path
-    if ($null -eq $item) { return $null }
-    $property = $item.PSObject.Properties[$Name]
-    if ($null -eq $property) { return $null }
-    return $property.Value
-}
-
 function Get-ModeText {
     # LicensingMode as a decimal string (DWORD read as unsigned), or $null when absent.
     $value = Get-RegistryValue -Path $RcmKey -Name 'LicensingMode'
@@ -117,31 +119,16 @@ function Get-ModeText {
     return [string]$value
 }
 
-function Get-ServerEntries {
-    # Entries of a MULTI_SZ or comma-separated REG_SZ, trimmed, empty entries dropped.
-    param([string] $Path, [string] $Name)
-    $entries = New-Object System.Collections.Generic.List[string]
-    $value = Get-RegistryValue -Path $Path -Name $Name
-    if ($null -ne $value) {
-        foreach ($item in @($value)) {
-            foreach ($part in ([string]$item).Split(',')) {
-                if ($part.Trim().Length -gt 0) { $entries.Add($part.Trim()) }
-            }
-        }
-    }
-    return , $entries.ToArray()
-}
-
 function Get-ServersText {
     # SpecifiedLicenseServers comma-joined; an empty list counts as absent.
-    $entries = Get-ServerEntries -Path $ServersKey -Name 'SpecifiedLicenseServers'
+    $entries = Get-RegistryEntries -Path $ServersKey -Name 'SpecifiedLicenseServers'
     if ($entries.Count -eq 0) { return $null }
     return $entries -join ','
 }
 
 function Test-GroupPolicyManaged {
     $mode = Get-RegistryValue -Path $PolicyKey -Name 'LicensingMode'
-    $servers = Get-ServerEntries -Path $PolicyKey -Name 'LicenseServers'
+    $servers = Get-RegistryEntries -Path $PolicyKey -Name 'LicenseServers'
     return ($null -ne $mode) -or ($servers.Count -gt 0)
 }
 
@@ -156,35 +143,6 @@ function Get-FeatureState {
     }
     if ($null -eq $feature) { return $null }
     return [string]$feature.InstallState
-}
-
-function Get-TerminalServiceSetting {
-    try {
-        return Get-CimInstance -Namespace 'root\cimv2\TerminalServices' -ClassName Win32_TerminalServiceSetting
-    }
-    catch {
-        return $null
-    }
-}
-
-function Test-LicenseServerReach {
-    param([string] $HostName)
-    if (-not (Test-IpLiteral -HostName $HostName)) {
-        try {
-            $answers = @(Resolve-DnsName -Name $HostName -QuickTimeout -ErrorAction Stop)
-            if ($answers.Count -eq 0) { return $false }
-        }
-        catch {
-            return $false
-        }
-    }
-    try {
-        $test = Test-NetConnection -ComputerName $HostName -Port 135 -WarningAction SilentlyContinue
-        return [bool]$test.TcpTestSucceeded
-    }
-    catch {
-        return $false
-    }
 }
 
 function Write-RegistryValue {
@@ -237,8 +195,8 @@ function New-Change {
     $changed = -not ((($null -eq $Before) -and ($null -eq $After)) -or (($null -ne $Before) -and ($null -ne $After) -and ($Before -eq $After)))
     return [ordered]@{
         setting = $Setting
-        before  = ConvertTo-SafeText -Value $Before -MaxLength $MaxReported
-        after   = ConvertTo-SafeText -Value $After -MaxLength $MaxReported
+        before  = ConvertTo-SafeText -Value $Before -MaxLength $MaxReported -Ellipsis
+        after   = ConvertTo-SafeText -Value $After -MaxLength $MaxReported -Ellipsis
         changed = $changed
     }
 }
@@ -285,7 +243,8 @@ function Invoke-RdsLicensingChange {
     }
     elseif ($isApply -and $askServers) {
         foreach ($server in $LicenseServers.Split(',')) {
-            if (-not (Test-LicenseServerReach -HostName $server)) { $unreachable.Add($server) }
+            $test = Test-LicenseServerReach -HostName $server
+            if (-not ($test.dns -and $test.tcp135)) { $unreachable.Add($server) }
         }
         if ($unreachable.Count -gt 0) { $blocked = 'Unreachable' }
     }
@@ -344,12 +303,8 @@ function Invoke-RdsLicensingChange {
     return New-Result -Status '' -Blocked $null -Unreachable @() -Changes $changes.ToArray() -Method $method
 }
 
-function Write-ErrorLine {
-    param([string] $Message)
-    Write-Output ('AZRDSFIX error ' + (ConvertTo-Json -InputObject ([ordered]@{ message = $Message }) -Compress))
-}
-
-$parameterError = Get-ParameterError
+$parameterError = Get-DecodeError
+if ($null -eq $parameterError) { $parameterError = Get-ParameterError }
 if ($null -ne $parameterError) {
     Write-ErrorLine -Message $parameterError
     exit 1
@@ -362,6 +317,6 @@ try {
     exit 0
 }
 catch {
-    Write-ErrorLine -Message (ConvertTo-SafeText -Value $_.Exception.Message -MaxLength 300)
+    Write-ErrorLine -Message (ConvertTo-SafeText -Value $_.Exception.Message -MaxLength 300 -Ellipsis)
     exit 1
 }

@@ -28,13 +28,17 @@ internal sealed class ArmHeaders(TimeProvider time)
         }
 
         headers["x-ms-routing-request-id"] = string.Create(CultureInfo.InvariantCulture, $"LOCALSIM:{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}:{requestId}");
-        // ARM's budget for the subscription, by verb; values are strings that count down.
+        // ARM's budget for the subscription, by verb (Throttling/ArmBudget), is set by the pipeline; a request answered
+        // before it was counted (authentication, routing) still carries one, from the old hourly figures.
         if (method == "GET")
         {
             var name = operation == ArmOperation.SubscriptionsList ? "x-ms-ratelimit-remaining-tenant-reads" : "x-ms-ratelimit-remaining-subscription-reads";
-            headers.TryAdd(name, Remaining(ref _reads, 12000));
+            if (!headers.ContainsKey(name))
+            {
+                headers.TryAdd(name, Remaining(ref _reads, 12000));
+            }
         }
-        else
+        else if (!headers.ContainsKey("x-ms-ratelimit-remaining-subscription-writes") && !headers.ContainsKey("x-ms-ratelimit-remaining-subscription-deletes"))
         {
             headers.TryAdd("x-ms-ratelimit-remaining-subscription-writes", Remaining(ref _writes, 1200));
         }

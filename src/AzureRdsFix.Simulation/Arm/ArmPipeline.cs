@@ -69,8 +69,16 @@ internal sealed class ArmPipeline(SimulationState state)
             return (fault, null);
         }
 
+        // ARM's gateway throttles before the resource provider sees the call.
+        var (armThrottled, armHeader, armRemaining) = state.ArmBudget.Take(request.Method, route.SubscriptionId);
+        context.Response.Headers[armHeader] = armRemaining;
+        if (armThrottled is not null)
+        {
+            return (armThrottled, null);
+        }
+
         var resourceKey = route.Name is not null ? $"{route.SubscriptionId}/{route.ResourceGroup}/{route.Name}".ToLowerInvariant() : null;
-        var (throttled, throttleHeader) = state.Throttle.Take(route.Operation, route.SubscriptionId ?? string.Empty, resourceKey);
+        var (throttled, throttleHeader) = state.Throttle.Take(route.Operation, route.SubscriptionId ?? string.Empty, resourceKey, RegionOf(route, subscription));
         if (throttled is not null)
         {
             return (throttled, null);
@@ -135,6 +143,28 @@ internal sealed class ArmPipeline(SimulationState state)
             ArmOperation.VirtualMachinesRestart => RestartHandler.Start(state, request, vm),
             _ => ArmErrors.NoRoute(request.Method, route.ToString()),
         };
+    }
+
+    /// <summary>The region a Compute call is metered in: the URL's (operations), else its VM's or disk's; snapshots count in their disk's.</summary>
+    private static string RegionOf(ArmRoute route, Fleets.SimulatedSubscription? subscription)
+    {
+        if (route.Location is not null)
+        {
+            return Fleets.Fleet.NormalizeLocation(route.Location);
+        }
+
+        if (subscription is null || route.Name is null || route.ResourceGroup is null)
+        {
+            return "*";
+        }
+
+        return route.Operation switch
+        {
+            ArmOperation.DisksGet => subscription.VmByOsDisk(route.Name)?.Location,
+            ArmOperation.SnapshotsCreateOrUpdate or ArmOperation.SnapshotsGet => subscription.Snapshot(route.ResourceGroup, route.Name)?.Location
+                ?? subscription.VmsIn(route.ResourceGroup).FirstOrDefault()?.Location,
+            _ => subscription.Vm(route.ResourceGroup, route.Name)?.Location,
+        } ?? "*";
     }
 
     private Task DelayAsync(ArmRoute route, CancellationToken cancellationToken)

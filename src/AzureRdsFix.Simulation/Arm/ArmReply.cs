@@ -95,10 +95,10 @@ internal static class ArmErrors
     }
 
     /// <summary>ARM's own 429 (outside Compute, e.g. subscription listing).</summary>
-    public static ArmReply ArmThrottled(string subscriptionId) => Gateway(429, "SubscriptionRequestsThrottled",
-        $"Number of 'read' requests for subscription '{subscriptionId}' actor '2b8c6f1e-0a4d-4e57-9c3b-6d2f8a1e7c40' exceeded. Please try again after '1' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.")
+    public static ArmReply ArmThrottled(string subscriptionId, string verb = "read") => Gateway(429, "SubscriptionRequestsThrottled",
+        $"Number of '{verb}' requests for subscription '{subscriptionId}' actor '2b8c6f1e-0a4d-4e57-9c3b-6d2f8a1e7c40' exceeded. Please try again after '1' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.")
         .With("Retry-After", "1")
-        .With("x-ms-ratelimit-remaining-subscription-reads", "0");
+        .With($"x-ms-ratelimit-remaining-subscription-{verb}s", "0");
 
     public static ArmReply ServerError(bool listing) => listing
         ? Error(502, "ProviderError", "Resource provider 'Microsoft.Compute' failed to return collection response for type 'virtualMachines'.")

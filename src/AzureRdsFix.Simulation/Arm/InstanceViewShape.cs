@@ -12,7 +12,11 @@ internal static class InstanceViewShape
 {
     private const string ProvisionedTime = "2023-03-14T09:28:12.8051917+00:00";
 
-    public static JsonObject Build(SimulatedVm vm, DateTimeOffset now)
+    /// <summary>
+    /// The agent reports its status periodically, so a Ready status is a little old when read (<paramref name="reportAge"/>);
+    /// after a restart, never older than the agent's return. Only a status newer than the restart shows the agent is back.
+    /// </summary>
+    public static JsonObject Build(SimulatedVm vm, DateTimeOffset now, TimeSpan reportAge = default)
     {
         var power = EffectivePower(vm, now);
         var agentReady = power == PowerState.Running && vm.Agent == AgentState.Ready;
@@ -26,7 +30,9 @@ internal static class InstanceViewShape
 
         if (power != PowerState.Deallocated)
         {
-            view["vmAgent"] = agentReady ? ReadyAgent(now) : NotReadyAgent(now);
+            view["vmAgent"] = !agentReady ? NotReadyAgent(now)
+                : now < vm.AgentBackAt ? ReadyAgent(vm.AgentLastReportBeforeRestart) // not back yet: its last status, from before the restart
+                : ReadyAgent(Max(now - reportAge, vm.AgentBackAt));
         }
 
         view["disks"] = new JsonArray(new JsonObject
@@ -67,7 +73,9 @@ internal static class InstanceViewShape
             ["displayStatus"] = "VM " + power.ToString().ToLowerInvariant(),
         });
 
-    private static JsonObject ReadyAgent(DateTimeOffset now) => new()
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static JsonObject ReadyAgent(DateTimeOffset reportedAt) => new()
     {
         ["vmAgentVersion"] = "2.7.41491.1102",
         ["statuses"] = new JsonArray(new JsonObject
@@ -76,7 +84,7 @@ internal static class InstanceViewShape
             ["level"] = "Info",
             ["displayStatus"] = "Ready",
             ["message"] = "GuestAgent is running and processing the extensions.",
-            ["time"] = ArmTime.Format(now.AddSeconds(-17)),
+            ["time"] = ArmTime.Format(reportedAt),
         }),
         ["extensionHandlers"] = new JsonArray(),
     };

@@ -9,7 +9,9 @@ namespace AzureRdsFix.Simulation.Arm;
 /// <summary>
 /// VirtualMachines_RunCommand (the action): LRO pattern A — 202, empty body, Azure-AsyncOperation + Location, no
 /// Retry-After. Synchronous 409s for "another one is running" and "VM not running"; an agent that is not ready fails
-/// the LRO later with VMAgentStatusCommunicationError.
+/// the LRO later with VMAgentStatusCommunicationError (so does an agent that has not reported since a restart). A VM
+/// with osProfile.allowExtensionOperations false refuses it. The RunCommandGatewayErrors fault accepts and runs the
+/// command, then answers 504 GatewayTimeout as ARM's gateway does when the provider's answer is late.
 /// </summary>
 internal static class RunCommandHandler
 {
@@ -42,15 +44,33 @@ internal static class RunCommandHandler
                 return ArmErrors.VmNotRunning();
             }
 
+            if (!vm.AllowExtensionOperations)
+            {
+                // The exact code and wording Azure uses here are unconfirmed; the tool never sends this (triage fact).
+                return ArmErrors.Error(409, "OperationNotAllowed",
+                    $"Extension operations are disallowed on VM '{vm.Name}' (osProfile.allowExtensionOperations is false), so Run Command cannot run.");
+            }
+
             if (vm.ConflictsLeft > 0 || now < vm.RunCommandBusyUntil)
             {
                 vm.ConflictsLeft = Math.Max(0, vm.ConflictsLeft - 1);
                 return ArmErrors.RunCommandInProgress();
             }
 
-            var operation = vm.Agent == AgentState.Ready ? Run(state, request, vm, script, parameters) : AgentFailure(state, request, vm);
+            var flapped = vm.AgentFlapsLeft > 0 && vm.AgentFlapsLeft-- > 0;
+            var agentBack = vm.Agent == AgentState.Ready && now >= vm.AgentBackAt && !flapped;
+            var operation = agentBack ? Run(state, request, vm, script, parameters) : AgentFailure(state, request, vm);
             vm.RunCommandBusyUntil = operation.Due;
             state.Operations.Add(operation);
+            if (vm.GatewayErrorsLeft > 0)
+            {
+                // Accepted and running, but the client hears a gateway timeout (arm-shapes.md 1.2: gateway errors carry
+                // x-ms-failure-cause: gateway). A client that resends the POST starts the script a second time.
+                vm.GatewayErrorsLeft--;
+                return ArmErrors.Gateway(504, "GatewayTimeout",
+                    "The gateway did not receive a response from 'Microsoft.Compute' within the specified time period.");
+            }
+
             return LroStore.Accepted(request.BaseUrl, operation, body: null);
         }
     }
@@ -66,12 +86,14 @@ internal static class RunCommandHandler
         else
         {
             // A script that writes gets the VM's own copy of the guest; a read-only one may keep reading the shared fixture.
-            var guest = GuestScriptRunner.Writes(script) ? vm.OwnGuest()! : vm.Guest;
+            var writes = GuestScriptRunner.Writes(script);
+            vm.CountRunCommand(writes);
+            var guest = writes ? vm.OwnGuest()! : vm.Guest;
             output = GuestScriptRunner.Run(guest, script, parameters, new OutputFaults(vm.Faults.TruncateStdout, vm.Faults.StderrNoise));
         }
 
         var result = ResultBody(RunCommandOutput.LastBytes(output.StdOut), RunCommandOutput.LastBytes(output.StdErr));
-        return new LroOperation(LroKind.RunCommand, vm.SubscriptionId, vm.Location, request.ApiVersion, state.Now, state.LroDue(SimulatedDurations.RunCommand))
+        return new LroOperation(LroKind.RunCommand, vm.SubscriptionId, vm.Location, request.ApiVersion, state.Now, state.LroDue(SimulatedDurations.RunCommand, SimulatedDurations.RunCommandMax, vm))
         {
             Output = () => result.DeepClone(),
         };

@@ -44,16 +44,7 @@ internal static class Shapes
             ["storageProfile"] = new JsonObject
             {
                 ["imageReference"] = ImageReference(vm),
-                ["osDisk"] = new JsonObject
-                {
-                    ["osType"] = windows ? "Windows" : "Linux",
-                    ["name"] = vm.OsDiskName,
-                    ["createOption"] = "FromImage",
-                    ["caching"] = "ReadWrite",
-                    ["managedDisk"] = new JsonObject { ["storageAccountType"] = "Premium_LRS", ["id"] = vm.OsDiskIdAsCrpWritesIt },
-                    ["deleteOption"] = "Delete",
-                    ["diskSizeGB"] = windows ? 127 : 30,
-                },
+                ["osDisk"] = OsDisk(vm, windows),
                 ["dataDisks"] = new JsonArray(),
             },
             ["osProfile"] = new JsonObject
@@ -64,7 +55,7 @@ internal static class Shapes
                     ? new JsonObject { ["provisionVMAgent"] = true, ["enableAutomaticUpdates"] = true, ["patchSettings"] = new JsonObject { ["patchMode"] = "AutomaticByOS", ["assessmentMode"] = "ImageDefault" } }
                     : new JsonObject { ["disablePasswordAuthentication"] = true, ["provisionVMAgent"] = true },
                 ["secrets"] = new JsonArray(),
-                ["allowExtensionOperations"] = true,
+                ["allowExtensionOperations"] = vm.AllowExtensionOperations,
                 ["requireGuestProvisionSignal"] = true,
             },
             ["networkProfile"] = new JsonObject
@@ -118,7 +109,7 @@ internal static class Shapes
             ["diskSizeGB"] = vm.Os == OsKind.Windows ? 127 : 30,
             ["diskIOPSReadWrite"] = 500,
             ["diskMBpsReadWrite"] = 100,
-            ["encryption"] = new JsonObject { ["type"] = "EncryptionAtRestWithPlatformKey" },
+            ["encryption"] = Encryption(vm.DiskEncryptionSetId),
             ["networkAccessPolicy"] = "AllowAll",
             ["publicNetworkAccess"] = "Enabled",
             ["LastOwnershipUpdateTime"] = "2023-03-14T09:27:01.4839183+00:00",
@@ -130,6 +121,43 @@ internal static class Shapes
             ["tier"] = "P10",
         },
     };
+
+    /// <summary>
+    /// Disk/snapshot encryption (DiskRP spec, Encryption): platform key, or customer-managed key through a disk
+    /// encryption set.
+    /// </summary>
+    public static JsonObject Encryption(string? diskEncryptionSetId) => diskEncryptionSetId is null
+        ? new JsonObject { ["type"] = "EncryptionAtRestWithPlatformKey" }
+        : new JsonObject { ["type"] = "EncryptionAtRestWithCustomerKey", ["diskEncryptionSetId"] = diskEncryptionSetId };
+
+    /// <summary>
+    /// The VM model's OS disk. An ephemeral one (Learn "Ephemeral OS disks": diffDiskSettings option Local, placement
+    /// CacheDisk/ResourceDisk, caching ReadOnly) lives on the host and has no managed disk resource, so no disk id.
+    /// </summary>
+    private static JsonObject OsDisk(SimulatedVm vm, bool windows) => vm.EphemeralOsDisk
+        ? new JsonObject
+        {
+            ["osType"] = windows ? "Windows" : "Linux",
+            ["name"] = vm.OsDiskName,
+            ["createOption"] = "FromImage",
+            ["caching"] = "ReadOnly",
+            ["diffDiskSettings"] = new JsonObject { ["option"] = "Local", ["placement"] = "CacheDisk" },
+            ["managedDisk"] = new JsonObject { ["storageAccountType"] = "Standard_LRS" },
+            ["deleteOption"] = "Delete",
+            ["diskSizeGB"] = windows ? 127 : 30,
+        }
+        : new JsonObject
+        {
+            ["osType"] = windows ? "Windows" : "Linux",
+            ["name"] = vm.OsDiskName,
+            ["createOption"] = "FromImage",
+            ["caching"] = "ReadWrite",
+            ["managedDisk"] = vm.DiskEncryptionSetId is null
+                ? new JsonObject { ["storageAccountType"] = "Premium_LRS", ["id"] = vm.OsDiskIdAsCrpWritesIt }
+                : new JsonObject { ["storageAccountType"] = "Premium_LRS", ["id"] = vm.OsDiskIdAsCrpWritesIt, ["diskEncryptionSet"] = new JsonObject { ["id"] = vm.DiskEncryptionSetId } },
+            ["deleteOption"] = "Delete",
+            ["diskSizeGB"] = windows ? 127 : 30,
+        };
 
     public static JsonObject Tags(IReadOnlyDictionary<string, string> tags)
     {

@@ -17,6 +17,7 @@ internal sealed class SimulationState
         LroDelay = faults.LroDelay;
         Faults = new FaultInjector(faults, Time);
         Throttle = new ThrottleModel(options.Throttle ?? fleet.Throttle, Time);
+        ArmBudget = new ArmBudget(options.Throttle ?? fleet.Throttle, Time);
         Operations = new LroStore(Time);
     }
 
@@ -32,6 +33,8 @@ internal sealed class SimulationState
 
     public ThrottleModel Throttle { get; }
 
+    public ArmBudget ArmBudget { get; }
+
     public LroStore Operations { get; }
 
     public SimulationCounters Counters { get; } = new();
@@ -44,6 +47,24 @@ internal sealed class SimulationState
 
     /// <summary>When an LRO of this real-world length, started now, finishes.</summary>
     public DateTimeOffset LroDue(TimeSpan duration) => Now + Scaled(duration) + LroDelay;
+
+    /// <summary>When an LRO whose real-world length spreads uniformly from <paramref name="min"/> to <paramref name="max"/>, started now, finishes.</summary>
+    /// The drawn length is added to <paramref name="vm"/>'s <see cref="Fleets.SimulatedVm.LroTime"/>, for the benchmark's lower bound.
+    public DateTimeOffset LroDue(TimeSpan min, TimeSpan max, Fleets.SimulatedVm? vm = null)
+    {
+        double draw;
+        lock (_spread)
+        {
+            draw = _spread.NextDouble();
+        }
+
+        var duration = min + ((max - min) * draw);
+        vm?.AddLroTime(Scaled(duration) + LroDelay);
+        return LroDue(duration);
+    }
+
+    // Seeded: a run's spread is the same each time for the same order of calls.
+    private readonly Random _spread = new(20);
 }
 
 /// <summary>One routed request as the handlers see it.</summary>

@@ -52,13 +52,13 @@ internal static class VmHandlers
         var document = Shapes.VirtualMachine(vm);
         if (string.Equals(request.QueryValue("$expand"), "instanceView", StringComparison.OrdinalIgnoreCase))
         {
-            document["properties"]!["instanceView"] = InstanceViewShape.Build(vm, state.Now);
+            document["properties"]!["instanceView"] = InstanceViewShape.Build(vm, state.Now, state.Scaled(SimulatedDurations.AgentReportAge));
         }
 
         return ArmReply.Ok(document);
     }
 
-    public static ArmReply InstanceView(SimulationState state, SimulatedVm vm) => ArmReply.Ok(InstanceViewShape.Build(vm, state.Now));
+    public static ArmReply InstanceView(SimulationState state, SimulatedVm vm) => ArmReply.Ok(InstanceViewShape.Build(vm, state.Now, state.Scaled(SimulatedDurations.AgentReportAge)));
 
     /// <summary>The VM a route names, or the 404 ARM gives (resource group first, then the VM).</summary>
     public static (SimulatedVm? Vm, ArmReply? NotFound) Find(SimulatedSubscription subscription, ArmRoute route)

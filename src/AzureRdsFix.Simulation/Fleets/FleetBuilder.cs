@@ -65,10 +65,30 @@ internal static class FleetBuilder
             (PowerState.Running, "running"), (PowerState.Deallocated, "deallocated"), (PowerState.Stopped, "stopped"));
         var agent = Parse(source, vm, "agent", vm.Agent ?? "Ready", (AgentState.Ready, "Ready"), (AgentState.NotReady, "NotReady"));
         var guest = os == OsKind.Windows ? Guest(source, vm) : null;
-        var faults = vm.Faults is { } f ? new VmFaults(f.RunCommandConflicts, f.TruncateStdout, f.StderrNoise) : VmFaults.None;
-        Wrap(source, () => Fleet.NewVm(
+        var faults = vm.Faults is { } f
+            ? new VmFaults(f.RunCommandConflicts, f.TruncateStdout, f.StderrNoise, f.RunCommandGatewayErrors, TimeSpan.FromMilliseconds(f.AgentLagAfterRestartMs), f.AgentFlaps)
+            : VmFaults.None;
+        if (faults.RunCommandConflicts < 0 || faults.AgentFlaps < 0 || faults.RunCommandGatewayErrors < 0 || faults.AgentLagAfterRestart < TimeSpan.Zero)
+        {
+            throw Error(source, $"VM '{vm.Name}' has a negative fault count or time");
+        }
+
+        if (vm.DiskEncryptionSetId is { } des && !des.Contains("/providers/Microsoft.Compute/diskEncryptionSets/", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Error(source, $"VM '{vm.Name}' has diskEncryptionSetId '{des}'; expected a resource id of a Microsoft.Compute/diskEncryptionSets resource");
+        }
+
+        if (vm.EphemeralOsDisk && vm.DiskEncryptionSetId is not null)
+        {
+            throw Error(source, $"VM '{vm.Name}' has both ephemeralOsDisk and diskEncryptionSetId; an ephemeral OS disk is not a managed disk and has no disk encryption set");
+        }
+
+        var created = Wrap(source, () => Fleet.NewVm(
             subscription, vm.Name, vm.ResourceGroup, vm.Location ?? "westeurope", os, power, agent, vm.Size ?? "Standard_D2s_v5",
             vm.Tags ?? [], guest, faults));
+        created.AllowExtensionOperations = vm.AllowExtensionOperations ?? true;
+        created.EphemeralOsDisk = vm.EphemeralOsDisk;
+        created.DiskEncryptionSetId = vm.DiskEncryptionSetId;
     }
 
     private static GuestState Guest(string source, VmFile vm)

@@ -30,6 +30,9 @@ internal sealed record VmFile(
     string? Size,
     Dictionary<string, string>? Tags,
     JsonNode? Guest,
-    VmFaultsFile? Faults);
+    VmFaultsFile? Faults,
+    bool? AllowExtensionOperations,
+    bool EphemeralOsDisk,
+    string? DiskEncryptionSetId);
 
-internal sealed record VmFaultsFile(int RunCommandConflicts, bool TruncateStdout, bool StderrNoise);
+internal sealed record VmFaultsFile(int RunCommandConflicts, bool TruncateStdout, bool StderrNoise, int RunCommandGatewayErrors, int AgentLagAfterRestartMs, int AgentFlaps = 0);

@@ -24,7 +24,23 @@ public sealed record ThrottleSettings(bool Enabled = false, double TimeScale = 1
 /// <param name="RunCommandConflicts">The first N Run Command POSTs answer 409 Conflict ("execution is in progress").</param>
 /// <param name="TruncateStdout">The guest prints ~4 KB after the AZRDSFIX line, so Run Command's 4,096-byte tail cuts it.</param>
 /// <param name="StderrNoise">StdErr carries PowerShell CLIXML progress records, as real runs often do.</param>
-public sealed record VmFaults(int RunCommandConflicts = 0, bool TruncateStdout = false, bool StderrNoise = false)
+/// <param name="AgentFlaps">The first N Run Commands find the VM agent gone although the instance view said Ready (it flapped
+/// between the read and the call): each fails after the agent timeout with VMAgentStatusCommunicationError.</param>
+/// <param name="RunCommandGatewayErrors">
+/// The first N Run Command POSTs are accepted (the script runs) but the gateway answers 504 GatewayTimeout, as when ARM
+/// times out waiting for Compute after Compute took the request: a client that resends runs the script again.
+/// </param>
+/// <param name="AgentLagAfterRestart">
+/// After a restart ends, the agent takes this long to report again; until then the instance view still shows its last
+/// status from before the restart (Ready, with the old time) and a Run Command fails with VMAgentStatusCommunicationError.
+/// </param>
+public sealed record VmFaults(
+    int RunCommandConflicts = 0,
+    bool TruncateStdout = false,
+    bool StderrNoise = false,
+    int RunCommandGatewayErrors = 0,
+    TimeSpan AgentLagAfterRestart = default,
+    int AgentFlaps = 0)
 {
     public static readonly VmFaults None = new();
 }

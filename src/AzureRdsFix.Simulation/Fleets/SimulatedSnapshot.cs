@@ -12,7 +12,8 @@ public sealed record SimulatedSnapshot(
     IReadOnlyDictionary<string, string> Tags,
     DateTimeOffset TimeCreated,
     DateTimeOffset ReadyAt,
-    Guid UniqueId)
+    Guid UniqueId,
+    string? DiskEncryptionSetId = null)
 {
     public string Id => $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroup}/providers/Microsoft.Compute/snapshots/{Name}";
 }

@@ -13,6 +13,8 @@ public sealed class SimulatedVm
 {
     private GuestState? _guest;
     private bool _ownsGuest;
+    private int _runCommandsRun;
+    private int _writingRunCommandsRun;
 
     internal SimulatedVm(
         SimulatedSubscription subscription,
@@ -39,6 +41,8 @@ public sealed class SimulatedVm
         _guest = sharedGuest;
         Faults = faults;
         ConflictsLeft = faults.RunCommandConflicts;
+        AgentFlapsLeft = faults.AgentFlaps;
+        GatewayErrorsLeft = faults.RunCommandGatewayErrors;
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{subscription.Id}/{resourceGroup}/{name}".ToLowerInvariant()));
         VmId = new Guid(hash.AsSpan(0, 16));
         OsDiskName = $"{name}_OsDisk_1_{Convert.ToHexStringLower(hash.AsSpan(16, 16))}";
@@ -75,6 +79,24 @@ public sealed class SimulatedVm
     public string OsDiskIdAsCrpWritesIt =>
         $"/subscriptions/{SubscriptionId}/resourceGroups/{ResourceGroup.ToUpperInvariant()}/providers/Microsoft.Compute/disks/{OsDiskName}";
 
+    /// <summary>osProfile.allowExtensionOperations: false refuses Run Command (an extension operation).</summary>
+    public bool AllowExtensionOperations { get; internal set; } = true;
+
+    /// <summary>
+    /// The OS disk is ephemeral (storageProfile.osDisk.diffDiskSettings.option Local): on the host's local storage, not
+    /// a managed disk, so there is no disk resource to read or snapshot.
+    /// </summary>
+    public bool EphemeralOsDisk { get; internal set; }
+
+    /// <summary>The OS disk is encrypted with a customer-managed key through this disk encryption set (null: platform key).</summary>
+    public string? DiskEncryptionSetId { get; internal set; }
+
+    /// <summary>Run Commands the platform accepted and ran on this VM (a script that failed in the guest counts too).</summary>
+    public int RunCommandsRun => _runCommandsRun;
+
+    /// <summary>Of <see cref="RunCommandsRun"/>, the ones whose script writes (the remediation).</summary>
+    public int WritingRunCommandsRun => _writingRunCommandsRun;
+
     public PowerState Power { get; internal set; }
 
     public AgentState Agent { get; internal set; }
@@ -89,6 +111,36 @@ public sealed class SimulatedVm
     internal Lock Sync { get; } = new();
 
     internal int ConflictsLeft { get; set; }
+
+    /// <summary>The (scaled) time this VM's long-running operations took in all, as drawn: what no client can be faster than.</summary>
+    public TimeSpan LroTime => TimeSpan.FromTicks(Interlocked.Read(ref _lroTicks));
+
+    internal void AddLroTime(TimeSpan duration) => Interlocked.Add(ref _lroTicks, duration.Ticks);
+
+    private long _lroTicks;
+
+    /// <summary>Run Commands that ran a script which writes to the guest (remediation, rollback): tests check none ran twice.</summary>
+    public int GuestWrites => WritingRunCommandsRun;
+
+    /// <summary>Run Commands still to meet a flapped agent (see <see cref="VmFaults.AgentFlaps"/>).</summary>
+    internal int AgentFlapsLeft { get; set; }
+
+    internal int GatewayErrorsLeft { get; set; }
+
+    /// <summary>Until then (after a restart) the agent has not reported again: the instance view shows its stale status.</summary>
+    internal DateTimeOffset AgentBackAt { get; set; }
+
+    /// <summary>The time of the agent's last status before the current restart.</summary>
+    internal DateTimeOffset AgentLastReportBeforeRestart { get; set; }
+
+    internal void CountRunCommand(bool writes)
+    {
+        Interlocked.Increment(ref _runCommandsRun);
+        if (writes)
+        {
+            Interlocked.Increment(ref _writingRunCommandsRun);
+        }
+    }
 
     /// <summary>While a Run Command runs on the VM, a second one gets 409 Conflict.</summary>
     internal DateTimeOffset RunCommandBusyUntil { get; set; }

@@ -35,14 +35,21 @@ public static class GuestScriptRunner
         GuestState guest, IReadOnlyList<string> script, IReadOnlyList<KeyValuePair<string, string>> parameters, OutputFaults faults)
     {
         var header = FirstLine(script);
+        var passed = CmdExeLayer.Pass(parameters);
+        if (passed.Parameters is null)
+        {
+            return new GuestScriptOutput(string.Empty, passed.StdErr);
+        }
+
         var output = header switch
         {
             ProbeEmulator.Header => new GuestScriptOutput(ProbeEmulator.OutputLine(guest) + "\n", string.Empty),
-            RemediationEmulator.Header => RunRemediation(guest, parameters),
+            RemediationEmulator.Header => RunRemediation(guest, passed.Parameters),
             _ => new GuestScriptOutput(
                 string.Empty,
                 $"The simulated guest cannot run this script: its first line '{Shorten(header)}' is not a known AZRDSFIX-SCRIPT header.\n"),
         };
+        output = output with { StdErr = output.StdErr + passed.StdErr };
         if (faults.FloodStdOutAfterLine && output.StdOut.Length > 0)
         {
             // Something printed after the result line (a chatty module, a transcript): enough that Run Command's

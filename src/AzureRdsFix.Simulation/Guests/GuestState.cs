@@ -6,8 +6,24 @@ public sealed record GuestOs(string? Caption, string? Version, string? Build);
 
 public sealed record GuestDomain(bool Joined, string? Name);
 
-/// <summary><c>Win32_TerminalServiceSetting</c>: TerminalServerMode, GetGracePeriodDays, GetTStoLSConnectivityStatus.</summary>
-public sealed record TerminalServiceSetting(int? TerminalServerMode, int? GraceDays, int? LsConnectivityStatus);
+/// <summary>A CIM method result as WMI gives it: ReturnValue (0 = success, else a WMI error) and one out value.</summary>
+public sealed record WmiResult(long? ReturnValue, long? Value)
+{
+    /// <summary>The out value, or null unless ReturnValue is present and 0 (then the out value means nothing).</summary>
+    public int? Trusted => ReturnValue == 0 && Value is { } value ? (int)value : null;
+}
+
+/// <summary>
+/// <c>Win32_TerminalServiceSetting</c>: TerminalServerMode, GetGracePeriodDays (<c>DaysLeft</c>) and
+/// GetTStoLSConnectivityStatus(ServerName) (<c>TStoLSConnectivityStatus</c>) per server name, "*" for any other.
+/// </summary>
+public sealed record TerminalServiceSetting(int? TerminalServerMode, WmiResult Grace, IReadOnlyDictionary<string, WmiResult> Status)
+{
+    public const string AnyServer = "*";
+
+    public WmiResult StatusFor(string server) =>
+        Status.TryGetValue(server, out var result) || Status.TryGetValue(AnyServer, out result) ? result : new WmiResult(0, 0);
+}
 
 /// <summary>
 /// A simulated Windows guest: exactly the surface the in-guest scripts touch (docs/guest-contract.md).
@@ -80,7 +96,11 @@ public sealed class GuestState
                 : null,
             TerminalServiceSetting = tss is null
                 ? null
-                : new TerminalServiceSetting(Number(tss, "terminalServerMode"), Number(tss, "graceDays"), Number(tss, "lsConnectivityStatus")),
+                : new TerminalServiceSetting(
+                    Number(tss, "terminalServerMode"),
+                    Method(tss["getGracePeriodDays"], "DaysLeft"),
+                    (tss["getTStoLSConnectivityStatus"] as JsonObject ?? []).ToDictionary(
+                        s => s.Key, s => Method(s.Value, "TStoLSConnectivityStatus"), StringComparer.OrdinalIgnoreCase)),
         };
         foreach (var (id, count) in guest["events"] as JsonObject ?? [])
         {
@@ -103,6 +123,9 @@ public sealed class GuestState
     private static string? Text(JsonObject obj, string name) => obj[name]?.GetValue<string>();
 
     private static int? Number(JsonObject obj, string name) => obj[name]?.GetValue<int>();
+
+    private static WmiResult Method(JsonNode? node, string output) =>
+        node is JsonObject result ? new WmiResult(result["ReturnValue"]?.GetValue<long>(), result[output]?.GetValue<long>()) : new WmiResult(null, null);
 
     private static IEnumerable<string> Strings(JsonNode? node) =>
         node is JsonArray array ? array.Select(item => item?.GetValue<string>()).OfType<string>() : [];

@@ -5,4 +5,7 @@ public static class GuestWarnings
 {
     public const string NoTerminalServiceSetting = "Win32_TerminalServiceSetting could not be read: Invalid class";
     public const string NoWindowsFeature = "Get-WindowsFeature is not available; role states are unknown.";
+
+    /// <summary>The probe keeps at most this many warnings.</summary>
+    public const int Max = 5;
 }

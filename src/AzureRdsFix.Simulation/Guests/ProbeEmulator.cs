@@ -31,11 +31,20 @@ public static class ProbeEmulator
 
         var rdshFeature = SafeText.Probe(guest.Feature(GuestPaths.RdshFeature));
         var licensingRole = SafeText.Probe(guest.Feature(GuestPaths.LicensingFeature));
-        var rdshInstalled = installState == 1 || string.Equals(rdshFeature, "Installed", StringComparison.OrdinalIgnoreCase);
         var tss = guest.TerminalServiceSetting;
         if (tss is null)
         {
             warnings.Add(GuestWarnings.NoTerminalServiceSetting);
+        }
+
+        // TerminalServerMode 1 (AppServer) counts as RDSH too, as in the script.
+        var rdshInstalled = installState == 1 || string.Equals(rdshFeature, "Installed", StringComparison.OrdinalIgnoreCase) || tss?.TerminalServerMode == 1;
+        var askStatus = rdshInstalled && tss is not null;
+        int? graceDays = null;
+        if (askStatus)
+        {
+            graceDays = tss!.Grace.Trusted;
+            MethodWarning(warnings, "GetGracePeriodDays", tss.Grace);
         }
 
         var effective = policyServers.Count > 0 ? policyServers : localServers;
@@ -56,10 +65,9 @@ public static class ProbeEmulator
                 ["policy"] = Strings(policyServers.Take(MaxListEntries).Select(SafeText.Probe)),
                 ["truncated"] = Truncated(localServers) || Truncated(policyServers),
             },
-            // The script asks for grace days and LS status only when RDSH is installed.
-            ["graceDays"] = rdshInstalled ? tss?.GraceDays : null,
-            ["lsStatus"] = rdshInstalled ? tss?.LsConnectivityStatus : null,
-            ["reach"] = new JsonArray([.. effective.Take(MaxListEntries).Select(host => (JsonNode?)Reach(guest, host))]),
+            // The script asks for grace days and per-server status only when RDSH is installed and the class exists.
+            ["graceDays"] = graceDays,
+            ["reach"] = new JsonArray([.. effective.Take(MaxListEntries).Select(host => (JsonNode?)Reach(guest, host, askStatus, warnings))]),
             ["events"] = new JsonObject
             {
                 ["1069"] = guest.EventCount("1069"),
@@ -91,10 +99,31 @@ public static class ProbeEmulator
     }
 
     /// <summary>The guest tests the full name; the report carries it sanitized and cut.</summary>
-    private static JsonObject Reach(GuestState guest, string host)
+    private static JsonObject Reach(GuestState guest, string host, bool askStatus, List<string> warnings)
     {
         var (dns, tcp) = Reachability(guest, host);
-        return new JsonObject { ["host"] = SafeText.Probe(host), ["dns"] = dns, ["tcp135"] = tcp };
+        int? status = null;
+        if (askStatus)
+        {
+            var result = guest.TerminalServiceSetting!.StatusFor(host);
+            status = result.Trusted;
+            MethodWarning(warnings, "GetTStoLSConnectivityStatus", result);
+        }
+
+        return new JsonObject { ["host"] = SafeText.Probe(host), ["dns"] = dns, ["tcp135"] = tcp, ["lsStatus"] = status };
+    }
+
+    /// <summary>The script's warning for a call that did not succeed (ReturnValue missing or not 0), capped at 5.</summary>
+    private static void MethodWarning(List<string> warnings, string method, WmiResult result)
+    {
+        if (warnings.Count >= GuestWarnings.Max || result.ReturnValue == 0)
+        {
+            return;
+        }
+
+        warnings.Add(result.ReturnValue is { } code
+            ? SafeText.Probe($"{method} returned {code.ToString(System.Globalization.CultureInfo.InvariantCulture)}.")!
+            : $"{method} returned no ReturnValue.");
     }
 
     private static bool Truncated(List<string> entries) =>

@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace AzureRdsFix.Simulation.Guests;
 
 /// <summary>
-/// The Run Command <c>parameters</c> of <c>Set-RdsLicensing.ps1</c> as the script binds them (every one a string,
-/// empty when left out), and the script's own validation, check for check and message for message.
+/// The Run Command <c>parameters</c> of <c>Set-RdsLicensing.ps1</c> as the script binds and decodes them (every one a
+/// string, empty when left out, sent as hex of its UTF-8 bytes), and the script's own validation, check for check and
+/// message for message. The values held here are the decoded ones.
 /// </summary>
 public sealed partial record RemediationParameters(
     string Operation, string LicensingMode, string LicenseServers, string RemoveRdsh, string RemoveLicensingRole)
@@ -13,6 +14,9 @@ public sealed partial record RemediationParameters(
     private const int MaxServers = 4;
     private const int MaxServersLength = 512;
     private static readonly string[] Known = ["Operation", "LicensingMode", "LicenseServers", "RemoveRdsh", "RemoveLicensingRole"];
+
+    /// <summary>The script's sentence for the first value that is not hex of UTF-8; null when all decoded.</summary>
+    public string? DecodeError { get; init; }
 
     public bool IsApply => Is(Operation, "Apply");
 
@@ -24,7 +28,10 @@ public sealed partial record RemediationParameters(
     public static IEnumerable<string> UnknownNames(IEnumerable<KeyValuePair<string, string>> parameters) =>
         parameters.Select(p => p.Key).Where(name => !Known.Contains(name, StringComparer.OrdinalIgnoreCase));
 
-    /// <summary>Binds by name, case-insensitively, as PowerShell does; a parameter left out is empty.</summary>
+    /// <summary>
+    /// Binds by name, case-insensitively, as PowerShell does (a parameter left out is empty), then decodes each value
+    /// from hex in table order, as the script does; the first that does not decode is <see cref="DecodeError"/>.
+    /// </summary>
     public static RemediationParameters Bind(IEnumerable<KeyValuePair<string, string>> parameters)
     {
         var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -33,13 +40,34 @@ public sealed partial record RemediationParameters(
             map[name] = value ?? string.Empty;
         }
 
-        string Get(string name) => map.TryGetValue(name, out var value) ? value : string.Empty;
-        return new RemediationParameters(Get("Operation"), Get("LicensingMode"), Get("LicenseServers"), Get("RemoveRdsh"), Get("RemoveLicensingRole"));
+        string? error = null;
+        string Get(string name)
+        {
+            var raw = map.TryGetValue(name, out var value) ? value : string.Empty;
+            var decoded = ParameterHex.Decode(raw);
+            if (decoded is null)
+            {
+                error ??= $"Parameter {name} must be hex-encoded UTF-8 (two hex digits per byte, {ParameterHex.MaxEncodedLength} digits at most).";
+                return string.Empty;
+            }
+
+            return decoded;
+        }
+
+        return new RemediationParameters(Get("Operation"), Get("LicensingMode"), Get("LicenseServers"), Get("RemoveRdsh"), Get("RemoveLicensingRole"))
+        {
+            DecodeError = error,
+        };
     }
 
     /// <summary>The first bad parameter as the script words it (never echoing the value), or null when all are good.</summary>
     public string? Error()
     {
+        if (DecodeError is not null)
+        {
+            return DecodeError;
+        }
+
         if (!Is(Operation, "Apply") && !Is(Operation, "Restore"))
         {
             return "Parameter Operation must be Apply or Restore.";

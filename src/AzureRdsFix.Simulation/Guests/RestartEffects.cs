@@ -6,7 +6,7 @@ namespace AzureRdsFix.Simulation.Guests;
 /// <item>the guest contract already shows an uninstalled role as <c>Available</c> (component cache InstallState 0);
 ///   the restart finishes an RDS-RD-Server removal: TerminalServerMode becomes 0 (remote administration only);</item>
 /// <item>when RDSH is installed, the effective mode is 2 or 4 and some effective license server answers on DNS and
-///   TCP 135, TermService finds it at start: <c>lsStatus</c> becomes 11 (valid). Grace days and the 30-day event counts
+///   TCP 135, TermService finds it at start: GetTStoLSConnectivityStatus answers 11 (VALID_LS) for every server. Grace days and the 30-day event counts
 ///   are left alone: a healthy session host logs no new lockout events, and the old ones age out on their own.</item>
 /// </list>
 /// </summary>
@@ -24,7 +24,10 @@ public static class RestartEffects
         guest.PendingFeatureRemovals.Clear();
         if (guest.TerminalServiceSetting is { } setting && HasWorkingLicensing(guest))
         {
-            guest.TerminalServiceSetting = setting with { LsConnectivityStatus = LsStatusValid };
+            guest.TerminalServiceSetting = setting with
+            {
+                Status = new Dictionary<string, WmiResult>(StringComparer.OrdinalIgnoreCase) { [TerminalServiceSetting.AnyServer] = new(0, LsStatusValid) },
+            };
         }
 
         guest.LicensingChangedSinceRestart = false;
@@ -34,7 +37,8 @@ public static class RestartEffects
     {
         var probe = ProbeEmulator.Probe(guest);
         var rdshInstalled = probe["rdsh"]!["installState"]?.GetValue<int>() == 1
-            || string.Equals(probe["rdsh"]!["feature"]?.GetValue<string>(), "Installed", StringComparison.OrdinalIgnoreCase);
+            || string.Equals(probe["rdsh"]!["feature"]?.GetValue<string>(), "Installed", StringComparison.OrdinalIgnoreCase)
+            || probe["tsMode"]?.GetValue<int>() == 1;
         var mode = probe["mode"]!["policy"]?.GetValue<int>() ?? probe["mode"]!["local"]?.GetValue<int>();
         var reachable = probe["reach"]!.AsArray().Any(r => r!["dns"]!.GetValue<bool>() && r["tcp135"]!.GetValue<bool>());
         return rdshInstalled && mode is 2 or 4 && reachable;

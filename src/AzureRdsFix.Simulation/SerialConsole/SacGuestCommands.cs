@@ -192,7 +192,7 @@ internal static partial class SacGuestCommands
 
         if (guest is not null && line.Contains("GetGracePeriodDays", StringComparison.Ordinal))
         {
-            return guest.TerminalServiceSetting?.GraceDays is { } days
+            return guest.TerminalServiceSetting?.Grace.Trusted is { } days
                 ? ($"AZRDSFIX-GRACE {days}\r\n", 0)
                 : ("Get-CimInstance : Invalid class \r\n", 1);
         }

@@ -9,7 +9,10 @@ namespace AzureRdsFix.Simulation.Throttling;
 /// (reference/azure-and-windows-facts.md §5): UpdateVM — which Run Command and restart draw on — 12 / 4 per VM and
 /// 1,500 / 500 per subscription; LowCostGet 36 / 12 per VM and 24,000 / 8,000 per subscription; HighCostGet (lists)
 /// 900 / 300 per subscription; GetOperation (polling) 45 / 15 per operation and 15,000 / 5,000 per subscription;
-/// snapshot creation 999 / 333 per subscription. <see cref="ThrottleSettings.TimeScale"/> speeds the refill up.
+/// snapshot creation 999 / 333 per subscription. Compute's policies are "implemented on a per-region basis" (Learn,
+/// Compute throttling limits), so the subscription's buckets are per region. <see cref="ThrottleSettings.TimeScale"/>
+/// speeds the refill up. The header names the policy with the subscription's remaining count; a per-resource 429 carries
+/// the subscription's (non-zero) count, so a client can tell the two apart.
 /// </summary>
 internal sealed class ThrottleModel(ThrottleSettings settings, TimeProvider time)
 {
@@ -37,7 +40,7 @@ internal sealed class ThrottleModel(ThrottleSettings settings, TimeProvider time
     /// Draws one token for the call; returns null and the header value (<c>Microsoft.Compute/Policy;remaining</c>)
     /// when allowed, or the 429 to answer.
     /// </summary>
-    public (ArmReply? Throttled, string? Header) Take(ArmOperation operation, string subscriptionId, string? resourceKey)
+    public (ArmReply? Throttled, string? Header) Take(ArmOperation operation, string subscriptionId, string? resourceKey, string region = "*")
     {
         var policy = Policies.For(operation);
         if (!settings.Enabled || policy is null)
@@ -46,29 +49,33 @@ internal sealed class ThrottleModel(ThrottleSettings settings, TimeProvider time
         }
 
         var now = time.GetUtcNow();
-        var remaining = int.MaxValue;
+        TokenBucket? subscriptionBucket = null;
+        if (PerSubscription.TryGetValue(policy, out var perSubscription))
+        {
+            subscriptionBucket = _buckets.GetOrAdd($"{subscriptionId}|{region}|{policy}", _ => new TokenBucket(perSubscription.Capacity, perSubscription.PerMinute, now));
+        }
+
         if (resourceKey is not null && PerResource.TryGetValue(policy, out var perResource))
         {
             var bucket = _buckets.GetOrAdd($"{resourceKey}|{policy}", _ => new TokenBucket(perResource.Capacity, perResource.PerMinute, now));
-            var (taken, left, wait) = bucket.TryTake(now, settings.TimeScale);
+            var (taken, _, wait) = bucket.TryTake(now, settings.TimeScale);
             if (!taken)
             {
-                return (Throttle(policy, bucket.Capacity, wait, now), null);
+                var left = subscriptionBucket?.Peek(now, settings.TimeScale) ?? 1;
+                return (Throttle(policy, bucket.Capacity, wait, now).With("x-ms-ratelimit-remaining-resource", $"Microsoft.Compute/{policy};{Math.Max(1, left)}"), null);
+            }
+        }
+
+        var remaining = int.MaxValue;
+        if (subscriptionBucket is not null)
+        {
+            var (taken, left, wait) = subscriptionBucket.TryTake(now, settings.TimeScale);
+            if (!taken)
+            {
+                return (Throttle(policy, subscriptionBucket.Capacity, wait, now), null);
             }
 
             remaining = left;
-        }
-
-        if (PerSubscription.TryGetValue(policy, out var perSubscription))
-        {
-            var bucket = _buckets.GetOrAdd($"{subscriptionId}|{policy}", _ => new TokenBucket(perSubscription.Capacity, perSubscription.PerMinute, now));
-            var (taken, left, wait) = bucket.TryTake(now, settings.TimeScale);
-            if (!taken)
-            {
-                return (Throttle(policy, bucket.Capacity, wait, now), null);
-            }
-
-            remaining = Math.Min(remaining, left);
         }
 
         return (null, $"Microsoft.Compute/{policy};{remaining}");

@@ -9,6 +9,16 @@ internal sealed class TokenBucket(int capacity, double perMinute, DateTimeOffset
 
     public int Capacity => capacity;
 
+    /// <summary>The whole tokens there are now, without taking one.</summary>
+    public int Peek(DateTimeOffset now, double timeScale)
+    {
+        lock (_sync)
+        {
+            var elapsedMinutes = Math.Max(0, (now - _last).TotalMinutes) * timeScale;
+            return (int)Math.Min(capacity, _tokens + (elapsedMinutes * perMinute));
+        }
+    }
+
     /// <summary>Takes a token if there is one; returns the whole tokens left and, when empty, how long until the next one.</summary>
     public (bool Taken, int Remaining, TimeSpan Wait) TryTake(DateTimeOffset now, double timeScale)
     {

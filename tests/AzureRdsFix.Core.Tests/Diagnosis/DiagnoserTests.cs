@@ -125,7 +125,7 @@ public sealed class DiagnoserTests
     [Fact]
     public void Diagnose_LowerVersion_Rds007NotFixable()
     {
-        var diagnosis = Diagnose(Probes.Healthy() with { LsConnectivityStatus = 4 });
+        var diagnosis = Diagnose(Probes.LowerVersion());
 
         diagnosis.Outcome.Should().Be(VmOutcome.NeedsAttention);
         diagnosis.Reason.Should().Be(

@@ -27,6 +27,12 @@ public sealed class FixtureTests
         { "licensing-role-unused", VmOutcome.NeedsAttention, ["RDS008"] },
         { "no-cim-class", VmOutcome.NeedsAttention, ["RDS001", "RDS003", "RDS004", "RDS010"] },
         { "many-servers", VmOutcome.NeedsAttention, ["RDS005", "RDS010"] },
+        // GetTStoLSConnectivityStatus is asked per server by name: LOWER_VERSION for ls01 reaches RDS007.
+        { "lower-version", VmOutcome.NeedsAttention, ["RDS007"] },
+        // A failed GetGracePeriodDays (ReturnValue != 0) leaves the grace unknown: no RDS001 without lockout events.
+        { "grace-call-failed", VmOutcome.NeedsAttention, ["RDS003", "RDS004"] },
+        // TerminalServerMode 1 shows RDSH when the component cache and Get-WindowsFeature cannot.
+        { "busy-servicing", VmOutcome.NeedsAttention, ["RDS001", "RDS003", "RDS004", "RDS010"] },
     };
 
     [Theory]

@@ -68,7 +68,7 @@ public sealed partial class RuleCatalogTests
         var probes = new[]
         {
             Probes.Healthy(), Probes.LockedOut(), Probes.GraceExpiring(), Probes.GpoManaged(), Probes.ServerUnreachable(),
-            Probes.NoRdsh(), Probes.LicensingRoleUnused(), Probes.Healthy() with { LsConnectivityStatus = 4 },
+            Probes.NoRdsh(), Probes.LicensingRoleUnused(), Probes.LowerVersion(),
         };
 
         var findings = probes.SelectMany(p => rule.Evaluate(p, RuleContext.Default)).ToList();

@@ -157,7 +157,7 @@ public sealed class RuleTests
 
     [Fact]
     public void Rds007_LowerVersionStatus_Finding() =>
-        Run(new Rds007LicenseServerLowerVersion(), Probes.Healthy() with { LsConnectivityStatus = 4 }).Should().ContainSingle();
+        Run(new Rds007LicenseServerLowerVersion(), Probes.LowerVersion()).Should().ContainSingle();
 
     [Fact]
     public void Rds007_ValidStatus_NoFinding() =>
@@ -196,9 +196,38 @@ public sealed class RuleTests
         Run(new Rds010LicensingLockoutEvents(), Probes.Healthy()).Should().BeEmpty();
 
     [Fact]
+    public void RdshInstalled_OnlyTerminalServerModeAppServer_CountsAsRdsh()
+    {
+        var facts = Probes.LockedOut() with { Rdsh = new RdshFacts(), TerminalServerMode = 1 };
+
+        facts.RdshInstalled.Should().BeTrue("a busy servicing stack can hide the role from the component cache and Get-WindowsFeature");
+        Run(new Rds001LicensingLockout(), facts).Should().ContainSingle();
+    }
+
+    [Fact]
+    public void Rds001_GraceUnknownFromAFailedCall_WithoutEvents_DoesNotFire()
+    {
+        Run(new Rds001LicensingLockout(), Probes.LockedOut() with { GraceDays = null, Events = new EventCounts() }).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Rds007_LowerVersionOnlyAsTheSingleStatus_FiresPerServer()
+    {
+        var facts = Probes.Healthy() with
+        {
+            LicenseServers = new ServerFacts { Local = ["ls01.contoso.com", "ls02.contoso.com"] },
+            Reach = [new Reachability("ls01.contoso.com", true, true) { LsStatus = 11 }, new Reachability("ls02.contoso.com", true, true) { LsStatus = 4 }],
+        };
+
+        var finding = Run(new Rds007LicenseServerLowerVersion(), facts).Should().ContainSingle().Subject;
+
+        finding.Evidence["lowerVersion"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal("ls02.contoso.com");
+    }
+
+    [Fact]
     public void AllRules_NoRdsh_OnlyLicensingRuleMayFire()
     {
-        var facts = Probes.LockedOut() with { Rdsh = new RdshFacts(), LicensingRole = "Installed" };
+        var facts = Probes.LockedOut() with { Rdsh = new RdshFacts(), TerminalServerMode = 0, LicensingRole = "Installed" };
 
         RuleCatalog.All.SelectMany(r => r.Evaluate(facts, RuleContext.Default)).Select(f => f.RuleId).Should().Equal("RDS008");
     }

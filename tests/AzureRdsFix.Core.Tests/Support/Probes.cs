@@ -16,8 +16,7 @@ internal static class Probes
         LicensingMode = new ModeFacts { Local = 4 },
         LicenseServers = new ServerFacts { Local = ["ls01.contoso.com"] },
         GraceDays = 90,
-        LsConnectivityStatus = 11,
-        Reach = [new Reachability("ls01.contoso.com", true, true)],
+        Reach = [new Reachability("ls01.contoso.com", true, true) { LsStatus = 11 }],
         LicensingRole = "Available",
     };
 
@@ -27,7 +26,6 @@ internal static class Probes
         LicensingMode = new ModeFacts { Local = 5 },
         LicenseServers = new ServerFacts(),
         GraceDays = 0,
-        LsConnectivityStatus = 6,
         Reach = [],
         Events = new EventCounts { ModeNotConfigured = 4, GraceExpiredNoServer = 2, NoServerSpecified = 3 },
     };
@@ -40,15 +38,16 @@ internal static class Probes
         Domain = new DomainFacts(true, "contoso.com"),
         LicensingMode = new ModeFacts { Local = 4, Policy = 2 },
         LicenseServers = new ServerFacts { Local = ["ls01.contoso.com"], Policy = ["oldls.contoso.com"] },
-        Reach = [new Reachability("oldls.contoso.com", true, false)],
-        LsConnectivityStatus = 6,
+        Reach = [new Reachability("oldls.contoso.com", true, false) { LsStatus = 6 }],
     };
 
     public static ProbeFacts ServerUnreachable() => Healthy() with
     {
-        Reach = [new Reachability("ls01.contoso.com", true, false)],
-        LsConnectivityStatus = 6,
+        Reach = [new Reachability("ls01.contoso.com", true, false) { LsStatus = 6 }],
     };
+
+    /// <summary>Healthy, but GetTStoLSConnectivityStatus(ls01) answers LOWER_VERSION (4).</summary>
+    public static ProbeFacts LowerVersion() => Healthy() with { Reach = [new Reachability("ls01.contoso.com", true, true) { LsStatus = 4 }] };
 
     public static ProbeFacts NoRdsh() => new()
     {
