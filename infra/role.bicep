@@ -55,18 +55,24 @@ var fixActions = [
   'Microsoft.Compute/snapshots/read'
   // Snapshot creation is a DiskRP long-running operation, polled under locations/{region}/diskOperations.
   'Microsoft.Compute/locations/diskOperations/read'
+  // The serial console channel (VMs whose agent is not Ready): POST …/providers/Microsoft.SerialConsole/serialPorts/0/connect.
+  // Source: MS Learn "Azure built-in roles" (Virtual Machine Contributor includes it) and "Azure Serial Console for
+  // Windows". Like runCommand/action it is guest-admin power (it types into a logged-in cmd), so the reader role lacks
+  // it. A VM whose boot diagnostics use a custom storage account also needs storageAccounts/read and listKeys/action on
+  // that account (MS Learn "Azure Serial Console" overview); managed boot diagnostics need nothing more.
+  'Microsoft.SerialConsole/serialPorts/connect/action'
 ]
 
 // Deliberately absent: snapshots/delete (snapshots are kept for the operator to remove), virtualMachines/write,
-// runCommands/* (managed Run Command resources are not used), extensions, Microsoft.SerialConsole/* (the serial
-// console channel is not implemented), Microsoft.Resources/subscriptions/resourceGroups/read (the tool lists VMs in a
+// runCommands/* (managed Run Command resources are not used), extensions, the rest of Microsoft.SerialConsole/* (the
+// subscription switch is only read, and a refused read is not fatal: connect is refused then anyway), Microsoft.Resources/subscriptions/resourceGroups/read (the tool lists VMs in a
 // group directly and never reads the group itself).
 
 resource operatorRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(subscription().id, 'azrdsfix', operatorRoleName)
   properties: {
     roleName: operatorRoleName
-    description: 'azrdsfix fix/rollback: read VMs, run the in-guest probe and remediation through Run Command, snapshot the OS disk, restart.'
+    description: 'azrdsfix fix/rollback: read VMs, run the in-guest probe and remediation through Run Command, snapshot the OS disk, restart; connect to the serial console of VMs whose agent is not Ready.'
     type: 'CustomRole'
     permissions: [
       {

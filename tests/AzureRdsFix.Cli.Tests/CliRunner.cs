@@ -41,6 +41,7 @@ public static class CliRunner
         {
             PinnedCertificate = pinned,
             GuestChannel = FastRetries,
+            SerialConsole = AzureRdsFix.Azure.SerialConsole.SacOptions.Fast,
         };
         var exit = await new CliApp(services).RunAsync(args, cancellationToken);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());

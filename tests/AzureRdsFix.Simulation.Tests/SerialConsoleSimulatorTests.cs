@@ -14,11 +14,11 @@ public sealed class SerialConsoleSimulatorTests
 {
     private static readonly TriageFacts Running = new(OsKind.Windows, PowerState.Running, AgentState.NotReady);
 
-    private static SerialConsoleGuestChannel Channel(SimulatorSession session, SerialCredentials? credentials = null) => new(
+    private static SerialConsoleGuestChannel Channel(SimulatorSession session, SerialCredentials? credentials = null, SacOptions? options = null) => new(
         session.Arm,
         new WebSocketSerialConnector(new SimToken(), "https://management.azure.com/.default", session.Azure.Certificate),
         credentials ?? new SerialCredentials(SerialConsoleSimulation.DefaultUser, null, SerialConsoleSimulation.DefaultPassword),
-        SacOptions.Fast,
+        options ?? SacOptions.Fast,
         TimeProvider.System);
 
     private static VmRef Ref(SimulatedVm vm) => new(vm.Id, vm.Name, vm.SubscriptionId, vm.ResourceGroup, vm.Location, new Dictionary<string, string>());
@@ -166,6 +166,21 @@ public sealed class SerialConsoleSimulatorTests
 
         error.Failure.Should().Be(SerialFailure.SessionLost);
         vm.Guest!.Registry.Get(GuestPaths.LicensingCore, GuestPaths.LicensingModeValue)!.DWord.Should().Be(4, "the guest ran the command before the connection dropped");
+    }
+
+    [Fact]
+    public async Task SacNotEnabledInTheGuest_TimesOutNamingTheSacPromptAndClosesTheSocket()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var vm = session.Fleet.Vm("rdsh-dev-02");
+        vm.SerialConsole.Silent = true;
+        var options = SacOptions.Fast with { SacPromptTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var error = (await FluentActions.Awaiting(() => Channel(session, options: options).ProbeAsync(Ref(vm), Running, CancellationToken.None))
+            .Should().ThrowAsync<SerialConsoleException>()).Which;
+
+        error.Failure.Should().Be(SerialFailure.Timeout);
+        error.Message.Should().Contain("SAC> prompt").And.Contain("0.3 s");
     }
 
     private static async Task<(ISerialTransport, SacDriver)> OpenAsync(SimulatorSession session, SimulatedVm vm)

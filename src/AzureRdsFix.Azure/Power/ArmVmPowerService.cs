@@ -25,7 +25,9 @@ public sealed class ArmVmPowerService(
 
     private readonly LroPoller _poller = poller ?? new LroPoller(new AzureScheduler(timeProvider));
 
-    public async Task<TriageFacts> RestartAsync(VmRef vm, CancellationToken cancellationToken)
+    public Task<TriageFacts> RestartAsync(VmRef vm, CancellationToken cancellationToken) => RestartAsync(vm, waitForAgent: true, cancellationToken);
+
+    public async Task<TriageFacts> RestartAsync(VmRef vm, bool waitForAgent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vm);
         var resource = client.GetVirtualMachineResource(new ResourceIdentifier(vm.Id));
@@ -43,7 +45,8 @@ public sealed class ArmVmPowerService(
         while (true)
         {
             var triage = await inspector.GetTriageAsync(vm, cancellationToken);
-            if (triage.Power == PowerState.Running && triage.Agent == AgentState.Ready && triage.AgentStatusTime > restartEnded)
+            if (triage.Power == PowerState.Running
+                && (!waitForAgent || (triage.Agent == AgentState.Ready && triage.AgentStatusTime > restartEnded)))
             {
                 return triage;
             }

@@ -10,4 +10,10 @@ public interface IVmPowerService
     /// triage; throws <see cref="Errors.AgentNotReadyException"/> when the agent is not Ready within the bounded wait.
     /// </summary>
     Task<TriageFacts> RestartAsync(VmRef vm, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RestartAsync(VmRef, CancellationToken)"/>; with <paramref name="waitForAgent"/> false it waits only
+    /// for the VM to run again (a VM reached over the serial console has no Ready agent to wait for).
+    /// </summary>
+    Task<TriageFacts> RestartAsync(VmRef vm, bool waitForAgent, CancellationToken cancellationToken);
 }

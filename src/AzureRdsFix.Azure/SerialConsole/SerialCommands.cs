@@ -87,10 +87,13 @@ public static partial class SerialCommands
             + "$c=New-Object Net.Sockets.TcpClient;if($c.ConnectAsync($h,135).Wait(5000)){$t=1};$c.Close()}catch{};'AZRDSFIX-'+'REACH '+$d+' '+$t\"";
     }
 
-    /// <summary>GetGracePeriodDays of Win32_TerminalServiceSetting; prints <c>AZRDSFIX-GRACE &lt;days&gt;</c>.</summary>
+    /// <summary>
+    /// GetGracePeriodDays of Win32_TerminalServiceSetting; prints <c>AZRDSFIX-GRACE &lt;days&gt;</c> only when the
+    /// method's ReturnValue is 0 (as the probe script trusts DaysLeft only then), else nothing.
+    /// </summary>
     public static string Grace() =>
         "powershell -NoProfile -NonInteractive -Command \"$s=Get-CimInstance -Namespace root\\cimv2\\TerminalServices -ClassName Win32_TerminalServiceSetting;"
-        + "'AZRDSFIX-'+'GRACE '+(Invoke-CimMethod -InputObject $s -MethodName GetGracePeriodDays).DaysLeft\"";
+        + "$r=Invoke-CimMethod -InputObject $s -MethodName GetGracePeriodDays;if($r.ReturnValue -eq 0){'AZRDSFIX-'+'GRACE '+$r.DaysLeft}\"";
 
     /// <summary>
     /// One value from <c>reg query … /v NAME</c>: exit code 0 and a line <c>    NAME    REG_TYPE    data</c> (fields

@@ -15,9 +15,23 @@ internal sealed class SerialPortClient(ArmClient client, ResourceIdentifier vmId
     public const string ApiVersion = "2024-07-01";
 
     /// <summary><c>GET /subscriptions/{sub}/providers/Microsoft.SerialConsole/consoleServices/default</c> → <c>properties.disabled</c>.</summary>
+    /// <remarks>
+    /// A check the az extension makes before connecting (S3), not a gate: when the identity may not read the switch (403)
+    /// or the provider does not answer it (404), the answer is "not known to be disabled" and connect decides.
+    /// </remarks>
     public async Task<bool> IsConsoleDisabledAsync(CancellationToken cancellationToken)
     {
-        using var document = await SendAsync(RequestMethod.Get, $"/subscriptions/{Id.SubscriptionId}/providers/Microsoft.SerialConsole/consoleServices/default", cancellationToken);
+        JsonDocument document;
+        try
+        {
+            document = await SendAsync(RequestMethod.Get, $"/subscriptions/{Id.SubscriptionId}/providers/Microsoft.SerialConsole/consoleServices/default", cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 403 or 404)
+        {
+            return false;
+        }
+
+        using var _ = document;
         return document.RootElement.TryGetProperty("properties", out var properties)
             && properties.TryGetProperty("disabled", out var disabled)
             && disabled.ValueKind == JsonValueKind.True;

@@ -63,7 +63,7 @@ public sealed class WebSocketSerialTransport : ISerialTransport
             // Text frames, as the az extension sends them (S2, S3).
             await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
         }
-        catch (WebSocketException e)
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new SerialConsoleException(SerialFailure.SessionLost, "the serial console session was lost while typing", e);
         }

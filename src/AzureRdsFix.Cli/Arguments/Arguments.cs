@@ -11,7 +11,13 @@ public sealed record ScopeArguments(
 
 public sealed record ConnectionArguments(string Cloud, Uri? ArmEndpoint, string? Tenant, string Auth, string? Audience = null);
 
-public sealed record ExecutionArguments(int MaxParallel, string Channel, TimeSpan StepTimeout, string? JournalPath, string? ResumePath);
+public sealed record ExecutionArguments(int MaxParallel, string Channel, TimeSpan StepTimeout, string? JournalPath, string? ResumePath)
+{
+    /// <summary>The guest account the serial console channel logs in with (its password only from AZRDSFIX_SERIAL_PASSWORD).</summary>
+    public string? SerialUser { get; init; }
+
+    public string? SerialDomain { get; init; }
+}
 
 public enum FailOn { Attention, Failed, Never }
 

@@ -14,6 +14,9 @@ public static class OptionNames
     public const string Auth = "--auth";
     public const string MaxParallel = "--max-parallel";
     public const string Channel = "--channel";
+    public const string SerialUser = "--serial-user";
+    public const string SerialDomain = "--serial-domain";
+    public const string SerialPasswordVariable = "AZRDSFIX_SERIAL_PASSWORD";
     public const string StepTimeout = "--step-timeout";
     public const string Journal = "--journal";
     public const string Resume = "--resume";

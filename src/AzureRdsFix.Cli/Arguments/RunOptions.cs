@@ -24,7 +24,9 @@ public sealed class RunOptions
     public Option<string> Auth { get; } = Choice(OptionNames.Auth, "default", AuthModes, "How to authenticate; 'token' reads a bearer token from AZRDSFIX_ACCESS_TOKEN.");
 
     public Option<int> MaxParallel { get; } = new(OptionNames.MaxParallel) { Description = "Most VMs worked on at once; Azure's budgets pace the work below it.", DefaultValueFactory = _ => 2048 };
-    public Option<string> Channel { get; } = Choice(OptionNames.Channel, "auto", ["auto", "runcommand", "serialconsole"], "How to run in-guest scripts: auto (Run Command) or runcommand; serialconsole is not built yet.");
+    public Option<string> Channel { get; } = Choice(OptionNames.Channel, "auto", ["auto", "runcommand", "serialconsole"], "How to run in-guest scripts: auto (Run Command when the VM agent is Ready, else the serial console when it can be used), runcommand, or serialconsole.");
+    public Option<string?> SerialUser { get; } = new(OptionNames.SerialUser) { Description = "Local guest account for the serial console channel; its password is read only from AZRDSFIX_SERIAL_PASSWORD." };
+    public Option<string?> SerialDomain { get; } = new(OptionNames.SerialDomain) { Description = "Domain of --serial-user (empty for a local account)." };
     public Option<string> StepTimeout { get; } = new(OptionNames.StepTimeout) { Description = "Longest one step may take, e.g. 90s, 15m, 1h.", DefaultValueFactory = _ => "15m" };
     public Option<string?> Journal { get; } = new(OptionNames.Journal) { Description = "Where to write the run journal (default: journal.jsonl in the out folder)." };
     public Option<string?> Resume { get; } = new(OptionNames.Resume) { Description = "Continue the run recorded in this journal." };
@@ -47,7 +49,7 @@ public sealed class RunOptions
         foreach (var option in new Option[]
         {
             Subscription, ResourceGroup, Vm, Tag, Shard, Cloud, ArmEndpoint, Audience, Tenant, Auth,
-            MaxParallel, Channel, StepTimeout, Journal, Resume, Out, Format, FailOn, Quiet, WarnDays,
+            MaxParallel, Channel, SerialUser, SerialDomain, StepTimeout, Journal, Resume, Out, Format, FailOn, Quiet, WarnDays,
         })
         {
             command.Options.Add(option);
@@ -85,10 +87,11 @@ public sealed class RunOptions
             throw new UsageException($"{OptionNames.MaxParallel} {maxParallel} is out of range: expected a whole number from 1 to 16384.");
         }
 
-        if (result.GetValue(Channel) == "serialconsole")
+        var serialUser = ValidateSerialName(OptionNames.SerialUser, result.GetValue(SerialUser));
+        var serialDomain = ValidateSerialName(OptionNames.SerialDomain, result.GetValue(SerialDomain));
+        if (result.GetValue(Channel) == "serialconsole" && serialUser is null)
         {
-            // Said plainly rather than silently falling back: the serial console channel is not built yet.
-            throw new UsageException($"{OptionNames.Channel} serialconsole is not available in this version: use {OptionNames.Channel} runcommand (or auto, which is Run Command).");
+            throw new UsageException($"{OptionNames.Channel} serialconsole needs a guest account: give {OptionNames.SerialUser} NAME and set its password in {OptionNames.SerialPasswordVariable}.");
         }
 
         var execution = new ExecutionArguments(
@@ -96,7 +99,11 @@ public sealed class RunOptions
             result.GetValue(Channel)!,
             ParseDuration(OptionNames.StepTimeout, result.GetValue(StepTimeout)!),
             result.GetValue(Journal),
-            result.GetValue(Resume));
+            result.GetValue(Resume))
+        {
+            SerialUser = serialUser,
+            SerialDomain = serialDomain,
+        };
 
         var output = BindOutput(result);
 
@@ -281,5 +288,21 @@ public sealed class RunOptions
         var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.AcceptOnlyFromAmong(choices);
         return option;
+    }
+
+    /// <summary>A SAC login field is typed into the console: one short line of printable characters.</summary>
+    private static string? ValidateSerialName(string option, string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Length is 0 or > 104 || value.Any(char.IsControl))
+        {
+            throw new UsageException($"{option} must be 1 to 104 printable characters (a Windows account or domain name).");
+        }
+
+        return value;
     }
 }

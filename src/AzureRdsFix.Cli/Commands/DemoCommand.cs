@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AzureRdsFix.Azure.SerialConsole;
 using AzureRdsFix.Cli.Arguments;
 using AzureRdsFix.Cli.Hosting;
 using AzureRdsFix.Simulation;
@@ -39,14 +40,16 @@ public sealed class DemoCommand(CliServices services)
         await using var azure = await SimulatedAzure.StartAsync(fleet, new SimulationOptions(), cancellationToken);
         await services.IO.Out.WriteLineAsync($"Simulated Azure at {azure.Endpoint} with {fleet.VmCount} VMs in {fleet.Subscriptions.Count} subscriptions.");
 
-        var environment = new DemoEnvironment(services.Environment, DemoToken);
+        var environment = new DemoEnvironment(services.Environment, DemoToken, azure.SerialConsole.Password);
         var demo = services with
         {
             Environment = environment,
             PinnedCertificate = azure.Certificate,
             GuestChannel = services.GuestChannel with { BusyRetryDelay = TimeSpan.FromMilliseconds(200), BusyRetryMaxDelay = TimeSpan.FromSeconds(2) },
+            SerialConsole = SacOptions.Fast,
         };
-        var root = new[] { "--arm-endpoint", azure.Endpoint.ToString(), "--auth", "token", "--fail-on", "never" };
+        // The simulated guests' local account: the agent-not-ready VM is reached over the serial console.
+        var root = new[] { "--arm-endpoint", azure.Endpoint.ToString(), "--auth", "token", "--fail-on", "never", OptionNames.SerialUser, azure.SerialConsole.User };
         var outArgs = outDir is null ? [] : new[] { "--out", Path.Combine(outDir, "scan") };
         await services.IO.Out.WriteLineAsync("== scan ==");
         var scan = await new CliApp(demo).RunAsync(["scan", .. root, .. outArgs], cancellationToken);
@@ -60,10 +63,15 @@ public sealed class DemoCommand(CliServices services)
         return await new CliApp(demo).RunAsync(["fix", .. root, "--license-server", fleet.LicenseServer!, "--yes", .. fixOut], cancellationToken);
     }
 
-    /// <summary>The caller's environment, plus the simulator's throwaway token for --auth token.</summary>
-    private sealed class DemoEnvironment(ICliEnvironment inner, string token) : ICliEnvironment
+    /// <summary>The caller's environment, plus the simulator's throwaway token for --auth token and its guests' serial console password.</summary>
+    private sealed class DemoEnvironment(ICliEnvironment inner, string token, string serialPassword) : ICliEnvironment
     {
-        public string? GetVariable(string name) => name == OptionNames.AccessTokenVariable ? token : inner.GetVariable(name);
+        public string? GetVariable(string name) => name switch
+        {
+            OptionNames.AccessTokenVariable => token,
+            OptionNames.SerialPasswordVariable => serialPassword,
+            _ => inner.GetVariable(name),
+        };
 
         public string CurrentDirectory => inner.CurrentDirectory;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AzureRdsFix.Azure.Connection;
+using AzureRdsFix.Azure.SerialConsole;
 using AzureRdsFix.Cli.Arguments;
 using AzureRdsFix.Cli.Engine;
 using AzureRdsFix.Cli.Hosting;
@@ -46,6 +47,11 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         }
 
         args = ResumeOptions.Apply(args, resume.Started);
+        if (args.Execution.SerialUser is not null && string.IsNullOrEmpty(services.Environment.GetVariable(OptionNames.SerialPasswordVariable)))
+        {
+            throw new UsageException($"{OptionNames.SerialUser} needs the account's password in the environment variable {OptionNames.SerialPasswordVariable}, which is not set.");
+        }
+
         var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
         var folder = RunFolder.Choose(currentDirectory, args.Output.OutDir, args.Execution.JournalPath, resumePath, runId);
         var outDir = folder.OutDir;
@@ -72,7 +78,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         await journal.AppendAsync(RunStartedRecord(args, connection, runId, startedAt));
 
         var console = ConsoleFactory.For(services.IO);
-        var ports = services.CreatePorts(client, connection);
+        var ports = services.CreatePorts(client, connection, arm => SerialChannel(arm, args, connection));
         EngineResult result;
         if (args.Output.Quiet)
         {
@@ -91,6 +97,29 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         using var reports = result.Journal.Reports();
         var report = RunOutput.Report(result.Journal, reports, args.Command, startedAt, services.Time.GetUtcNow());
         return await RunOutput.FinishAsync(services, report, args.Output, outDir, journal, result.Cancelled, result.AuthFailedEverywhere, expiry.Message);
+    }
+
+    /// <summary>
+    /// The serial console channel when an account was given (password only from the environment, never from the command
+    /// line, never kept anywhere else); null otherwise, and the channel is then never tried.
+    /// </summary>
+    private SerialConsoleGuestChannel? SerialChannel(global::Azure.ResourceManager.ArmClient client, RunArguments args, ConnectionOptions connection)
+    {
+        if (args.Execution.SerialUser is not { } user)
+        {
+            return null;
+        }
+
+        // Checked non-empty before the run started.
+        var password = services.Environment.GetVariable(OptionNames.SerialPasswordVariable)!;
+        var credential = ArmClientFactory.CreateCredential(connection, services.Environment.GetVariable);
+        var scope = ArmClientFactory.CreateClientOptions(connection).Environment!.Value.DefaultScope;
+        return new SerialConsoleGuestChannel(
+            client,
+            new WebSocketSerialConnector(credential, scope, services.PinnedCertificate),
+            new SerialCredentials(user, args.Execution.SerialDomain, password),
+            services.SerialConsole,
+            services.Time);
     }
 
     /// <summary>The options given on the command line, as opposed to defaulted: a resumed run takes the rest from its journal.</summary>
@@ -133,5 +162,8 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         },
         MaxParallel = args.Execution.MaxParallel,
         WarnDays = args.WarnDays,
+        Channel = args.Execution.Channel,
+        SerialUser = args.Execution.SerialUser,
+        SerialDomain = args.Execution.SerialDomain,
     };
 }

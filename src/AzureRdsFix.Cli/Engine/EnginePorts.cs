@@ -12,4 +12,5 @@ public sealed record EnginePorts(
     IVmInspector Inspector,
     IGuestChannel Guest,
     ISnapshotService Snapshots,
-    IVmPowerService Power);
+    IVmPowerService Power,
+    Azure.SerialConsole.SerialConsoleGuestChannel? Serial = null);

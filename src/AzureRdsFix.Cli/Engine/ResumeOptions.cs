@@ -35,7 +35,11 @@ public static class ResumeOptions
             fix = fix with { LicenseServers = servers, RemoveRdsh = removeRdsh, RemoveLicensingRole = removeRole, LicensingMode = recordedFix.LicensingMode };
         }
 
-        return args with { Scope = scope, Fix = fix, Connection = Connection(args, recorded.Connection) };
+        // The serial console account (never its password) carries over, so a resumed run reaches the same VMs the same way.
+        var execution = args.Execution.SerialUser is null && recorded.SerialUser is { } serialUser
+            ? args.Execution with { SerialUser = serialUser, SerialDomain = args.Execution.SerialDomain ?? recorded.SerialDomain }
+            : args.Execution;
+        return args with { Scope = scope, Fix = fix, Connection = Connection(args, recorded.Connection), Execution = execution };
     }
 
     /// <summary>

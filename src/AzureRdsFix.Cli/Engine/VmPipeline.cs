@@ -22,6 +22,7 @@ namespace AzureRdsFix.Cli.Engine;
 public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runId, StepRunner steps, TimeProvider time)
 {
     public const string RunCommandChannel = "RunCommand";
+    public const string SerialConsoleChannel = Azure.SerialConsole.SerialConsoleGuestChannel.ChannelName;
 
     /// <summary>On resume: the read-back of the snapshot the cut run recorded.</summary>
     public const string SnapshotCheckStep = "snapshot-check";
@@ -58,13 +59,13 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
                 return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", Elapsed());
             }
 
-            if (!triage.CanRunCommand)
+            if (UseSerial(triage) is not { } serial)
             {
                 return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), Elapsed());
             }
 
-            channel = RunCommandChannel;
-            var facts = await ProbeAsync(vm, triage, JournalSteps.Probe, cancellationToken);
+            channel = serial ? SerialConsoleChannel : RunCommandChannel;
+            var facts = await ProbeAsync(vm, triage, JournalSteps.Probe, serial, cancellationToken);
             var diagnosis = Diagnoser.Diagnose(facts, _rules);
             await steps.RecordAsync(vm, JournalSteps.Diagnose, StepStatus.Succeeded, new JsonObject
             {
@@ -86,7 +87,7 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
 
             if (args.Command == "fix" && !plan.HasChanges && prior is { Snapshot: not null, RemediationStarted: true })
             {
-                return await FinishResumedFixAsync(vm, triage, prior, diagnosis, Elapsed, cancellationToken);
+                return await FinishResumedFixAsync(vm, triage, prior, diagnosis, Elapsed, serial, cancellationToken);
             }
 
             if (args.Command == "plan" || !plan.HasChanges)
@@ -94,14 +95,17 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
                 return Report(vm, plan.Outcome, plan.Reason, diagnosis, Elapsed(), channel) with { Changes = plan.Changes };
             }
 
-            return await FixAsync(item, triage, facts, prior, diagnosis, Elapsed, cancellationToken);
+            return await FixAsync(item, triage, facts, prior, diagnosis, Elapsed, serial, cancellationToken);
         }
         catch (StepFailedException ex)
         {
             final = ex.Step is not (JournalSteps.Remediate or JournalSteps.Restart or JournalSteps.Verify);
             var outcome = ex.Failure.Kind == AzureErrorKind.Unreachable ? VmOutcome.Unreachable : VmOutcome.Failed;
             var resumeHint = final ? string.Empty : " The guest may already be changed: resume the run to re-probe and finish this VM.";
-            return VmResult.For(vm, outcome, $"{Capitalize(ex.Step)} failed: {ex.Message}{resumeHint}", Elapsed(), channel, ex.Message);
+            var reason = outcome == VmOutcome.Unreachable && channel == SerialConsoleChannel
+                ? ex.Message
+                : $"{Capitalize(ex.Step)} failed: {ex.Message}{resumeHint}";
+            return VmResult.For(vm, outcome, reason, Elapsed(), channel, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -113,8 +117,9 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         }
     }
 
-    private async Task<VmReport> FixAsync(DiscoveredVm item, TriageFacts triage, ProbeFacts facts, PriorVmState? prior, Diagnosis diagnosis, Func<long> elapsed, CancellationToken cancellationToken)
+    private async Task<VmReport> FixAsync(DiscoveredVm item, TriageFacts triage, ProbeFacts facts, PriorVmState? prior, Diagnosis diagnosis, Func<long> elapsed, bool serial, CancellationToken cancellationToken)
     {
+        var channel = serial ? SerialConsoleChannel : RunCommandChannel;
         var vm = item.Vm;
         var fix = args.Fix!;
         var snapshot = prior?.Snapshot;
@@ -134,12 +139,12 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         {
             if (item.EphemeralOsDisk)
             {
-                return Report(vm, VmOutcome.NeedsAttention, "The OS disk is an ephemeral OS disk (diffDiskSettings Local), and ephemeral OS disks cannot be snapshotted, so no snapshot can be taken; nothing was changed. Fix this VM by hand or redeploy it from a fixed image.", diagnosis, elapsed(), RunCommandChannel);
+                return Report(vm, VmOutcome.NeedsAttention, "The OS disk is an ephemeral OS disk (diffDiskSettings Local), and ephemeral OS disks cannot be snapshotted, so no snapshot can be taken; nothing was changed. Fix this VM by hand or redeploy it from a fixed image.", diagnosis, elapsed(), channel);
             }
 
             if (item.OsDiskId is null)
             {
-                return Report(vm, VmOutcome.NeedsAttention, "The OS disk is not a managed disk, so no snapshot can be taken; nothing was changed.", diagnosis, elapsed(), RunCommandChannel);
+                return Report(vm, VmOutcome.NeedsAttention, "The OS disk is not a managed disk, so no snapshot can be taken; nothing was changed.", diagnosis, elapsed(), channel);
             }
 
             var tags = new Dictionary<string, string>
@@ -158,11 +163,11 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
 
         if (!string.Equals(snapshot.State, "Succeeded", StringComparison.OrdinalIgnoreCase))
         {
-            return Report(vm, VmOutcome.Failed, $"The OS disk snapshot {snapshot.Id} is {snapshot.State}, not Succeeded; nothing was changed.", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot };
+            return Report(vm, VmOutcome.Failed, $"The OS disk snapshot {snapshot.Id} is {snapshot.State}, not Succeeded; nothing was changed.", diagnosis, elapsed(), channel) with { Snapshot = snapshot };
         }
 
         var parameters = RemediationParameters.Apply(fix.RemoveRdsh ? null : fix.LicensingMode, fix.LicenseServers, fix.RemoveRdsh, fix.RemoveLicensingRole);
-        var remediation = await RemediateAsync(vm, triage, parameters, cancellationToken);
+        var remediation = await RemediateAsync(vm, triage, parameters, serial, cancellationToken);
         var changes = remediation.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray();
         if (remediation.Status == RemediationStatus.Blocked)
         {
@@ -172,7 +177,7 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
                 RemediationBlock.NotRestorable => $"The current {string.Join(" and ", remediation.Changes.Where(c => c.BeforeType is not null).Select(c => $"{c.Setting} ({c.BeforeType})"))} could not be put back by a rollback exactly as it is, so nothing was changed; the raw value is in the journal.",
                 _ => $"The guest cannot reach {string.Join(", ", remediation.Unreachable)} on TCP 135, so it was not configured; nothing was changed.",
             };
-            return Report(vm, VmOutcome.NeedsAttention, reason, diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot };
+            return Report(vm, VmOutcome.NeedsAttention, reason, diagnosis, elapsed(), channel) with { Snapshot = snapshot };
         }
 
         if (remediation.Error is { } guestError)
@@ -180,59 +185,74 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
             // The guest failed after writing some changes (role removal comes last): report them with the error, so that
             // the journal keeps them for rollback, and stop before a restart or a verify that would hide the failure.
             var written = string.Join(", ", changes.Where(c => c.Before != c.After).Select(c => $"{c.Setting} {c.Before ?? "(none)"} -> {c.After ?? "(none)"}"));
-            return Report(vm, VmOutcome.Failed, $"The remediation failed in the guest after changing {(written.Length > 0 ? written : "nothing")}: {guestError.Message} [{guestError.ErrorId}]", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot, Changes = changes };
+            return Report(vm, VmOutcome.Failed, $"The remediation failed in the guest after changing {(written.Length > 0 ? written : "nothing")}: {guestError.Message} [{guestError.ErrorId}]", diagnosis, elapsed(), channel) with { Snapshot = snapshot, Changes = changes };
         }
 
         var restarted = false;
         if (remediation.RestartNeeded && fix.Restart == RestartPolicy.Auto)
         {
-            triage = await steps.RunAsync(vm, JournalSteps.Restart, ct => ports.Power.RestartAsync(vm, ct), Describe, cancellationToken);
+            triage = await steps.RunAsync(vm, JournalSteps.Restart, ct => ports.Power.RestartAsync(vm, !serial, ct), Describe, cancellationToken);
             restarted = true;
         }
 
-        var verified = await ProbeAsync(vm, triage, JournalSteps.Verify, cancellationToken);
+        var verified = await ProbeAsync(vm, triage, JournalSteps.Verify, serial, cancellationToken);
         var after = Diagnoser.Diagnose(verified, _rules);
         var summary = string.Join(", ", changes.Where(c => c.Before != c.After).Select(c => $"{c.Setting} {c.Before ?? "(none)"} -> {c.After ?? "(none)"}"));
         if (remediation.RestartNeeded && !restarted)
         {
-            return Report(vm, VmOutcome.FixedPendingRestart, $"Changed {summary}; takes effect after a restart (--restart never).", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot, Changes = changes };
+            return Report(vm, VmOutcome.FixedPendingRestart, $"Changed {summary}; takes effect after a restart (--restart never).", diagnosis, elapsed(), channel) with { Snapshot = snapshot, Changes = changes };
         }
 
         return after.Outcome is VmOutcome.Healthy or VmOutcome.NotApplicable
-            ? Report(vm, VmOutcome.Fixed, $"Changed {(summary.Length > 0 ? summary : "nothing further")}; verified by a fresh probe{(restarted ? " after restart" : string.Empty)}.", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot, Changes = changes }
-            : Report(vm, VmOutcome.Failed, $"Changed {summary}, but verification still finds: {after.Reason}", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = snapshot, Changes = changes };
+            ? Report(vm, VmOutcome.Fixed, $"Changed {(summary.Length > 0 ? summary : "nothing further")}; verified by a fresh probe{(restarted ? " after restart" : string.Empty)}.", diagnosis, elapsed(), channel) with { Snapshot = snapshot, Changes = changes }
+            : Report(vm, VmOutcome.Failed, $"Changed {summary}, but verification still finds: {after.Reason}", diagnosis, elapsed(), channel) with { Snapshot = snapshot, Changes = changes };
     }
 
     /// <summary>
     /// The cut run had changed this VM (the fresh probe finds nothing left to change). What may be missing is the restart
     /// that makes the change effective: do it unless the journal shows it was done, then verify as a fix would.
     /// </summary>
-    private async Task<VmReport> FinishResumedFixAsync(VmRef vm, TriageFacts triage, PriorVmState prior, Diagnosis diagnosis, Func<long> elapsed, CancellationToken cancellationToken)
+    private async Task<VmReport> FinishResumedFixAsync(VmRef vm, TriageFacts triage, PriorVmState prior, Diagnosis diagnosis, Func<long> elapsed, bool serial, CancellationToken cancellationToken)
     {
+        var channel = serial ? SerialConsoleChannel : RunCommandChannel;
         // A remediation whose result was never recorded is read back from the plan made just before it (JournalView).
         var changes = prior.Remediation?.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray() ?? [];
         var needsRestart = (prior.Remediation?.RestartNeeded ?? true) && !prior.Restarted;
         if (needsRestart && args.Fix!.Restart == RestartPolicy.Never)
         {
-            return Report(vm, VmOutcome.FixedPendingRestart, "The change made before the run was cut is in place; it takes effect after a restart (--restart never).", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = prior.Snapshot, Changes = changes };
+            return Report(vm, VmOutcome.FixedPendingRestart, "The change made before the run was cut is in place; it takes effect after a restart (--restart never).", diagnosis, elapsed(), channel) with { Snapshot = prior.Snapshot, Changes = changes };
         }
 
         if (needsRestart)
         {
-            triage = await steps.RunAsync(vm, JournalSteps.Restart, ct => ports.Power.RestartAsync(vm, ct), Describe, cancellationToken);
+            triage = await steps.RunAsync(vm, JournalSteps.Restart, ct => ports.Power.RestartAsync(vm, !serial, ct), Describe, cancellationToken);
         }
 
-        var after = Diagnoser.Diagnose(await ProbeAsync(vm, triage, JournalSteps.Verify, cancellationToken), _rules);
+        var after = Diagnoser.Diagnose(await ProbeAsync(vm, triage, JournalSteps.Verify, serial, cancellationToken), _rules);
         return after.Outcome is VmOutcome.Healthy or VmOutcome.NotApplicable
-            ? Report(vm, VmOutcome.Fixed, $"The change made before the run was cut is in place; verified by a fresh probe{(needsRestart ? " after restart" : string.Empty)} on resume.", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = prior.Snapshot, Changes = changes }
-            : Report(vm, VmOutcome.Failed, $"Resumed after the run was cut, verification still finds: {after.Reason}", diagnosis, elapsed(), RunCommandChannel) with { Snapshot = prior.Snapshot, Changes = changes };
+            ? Report(vm, VmOutcome.Fixed, $"The change made before the run was cut is in place; verified by a fresh probe{(needsRestart ? " after restart" : string.Empty)} on resume.", diagnosis, elapsed(), channel) with { Snapshot = prior.Snapshot, Changes = changes }
+            : Report(vm, VmOutcome.Failed, $"Resumed after the run was cut, verification still finds: {after.Reason}", diagnosis, elapsed(), channel) with { Snapshot = prior.Snapshot, Changes = changes };
     }
 
-    private Task<ProbeFacts> ProbeAsync(VmRef vm, TriageFacts triage, string step, CancellationToken cancellationToken)
-        => _guest.ProbeAsync(vm, triage, step, cancellationToken);
+    private Task<ProbeFacts> ProbeAsync(VmRef vm, TriageFacts triage, string step, bool serial, CancellationToken cancellationToken)
+        => _guest.ProbeAsync(vm, triage, step, cancellationToken, serial);
 
-    private Task<RemediationResult> RemediateAsync(VmRef vm, TriageFacts triage, RemediationParameters parameters, CancellationToken cancellationToken)
-        => _guest.RemediateAsync(vm, triage, parameters, cancellationToken);
+    private Task<RemediationResult> RemediateAsync(VmRef vm, TriageFacts triage, RemediationParameters parameters, bool serial, CancellationToken cancellationToken)
+        => _guest.RemediateAsync(vm, triage, parameters, cancellationToken, serial);
+
+    /// <summary>
+    /// Which channel reaches the guest (DESIGN.md): --channel auto takes Run Command when the agent is Ready, else the
+    /// serial console when an account was given and the VM runs; null when neither can.
+    /// </summary>
+    private bool? UseSerial(TriageFacts triage) => args.Execution.Channel switch
+    {
+        "runcommand" => triage.CanRunCommand ? false : null,
+        "serialconsole" => SerialPossible(triage) ? true : null,
+        _ => triage.CanRunCommand ? false : SerialPossible(triage) ? true : null,
+    };
+
+    private bool SerialPossible(TriageFacts triage) =>
+        ports.Serial is { HasCredentials: true } && triage.Os == OsKind.Windows && triage.Power == PowerState.Running;
 
     private static FixRequest ToRequest(FixArguments fix) => new(fix.LicenseServers, fix.RemoveRdsh ? null : fix.LicensingMode, fix.RemoveRdsh, fix.RemoveLicensingRole);
 
@@ -248,12 +268,15 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         ["agentStatusTime"] = triage.AgentStatusTime?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    private static string UnreachableReason(TriageFacts triage) => triage.Power switch
+    private string UnreachableReason(TriageFacts triage) => triage.Power switch
     {
         PowerState.Deallocated or PowerState.Deallocating => "The VM is deallocated: start it, then run again (Run Command needs a running VM).",
         PowerState.Stopped or PowerState.Stopping => "The VM is stopped: start it, then run again (Run Command needs a running VM).",
         PowerState.Running when !triage.ExtensionOperationsAllowed => "Extension operations are turned off on this VM (osProfile.allowExtensionOperations is false), so Run Command, an extension, cannot reach the guest; nothing was sent. Allow extension operations or check the VM by hand.",
-        PowerState.Running when triage.Agent != AgentState.Ready => $"The VM agent is {(triage.Agent == AgentState.NotReady ? "Not Ready" : "not reporting")}, so Run Command cannot reach the guest; check the agent (or use the serial console by hand).",
+        PowerState.Running when triage.Agent != AgentState.Ready && args.Execution.Channel == "runcommand" =>
+            $"The VM agent is {(triage.Agent == AgentState.NotReady ? "Not Ready" : "not reporting")}, so Run Command cannot reach the guest; check the agent, or let the tool use the serial console (--channel auto with {OptionNames.SerialUser} and {OptionNames.SerialPasswordVariable}).",
+        PowerState.Running when triage.Agent != AgentState.Ready =>
+            $"The VM agent is {(triage.Agent == AgentState.NotReady ? "Not Ready" : "not reporting")}, so Run Command cannot reach the guest; give {OptionNames.SerialUser} (and {OptionNames.SerialDomain}) with the password in {OptionNames.SerialPasswordVariable} to reach it over the serial console, or check the agent.",
         _ => $"The VM's power state is {triage.Power}, so Run Command cannot reach the guest.",
     };
 

@@ -17,6 +17,9 @@ public sealed record CliServices(IOContext IO, ICliEnvironment Environment, Time
     /// <summary>How often and how long to wait for the VM agent after a restart.</summary>
     public Azure.Power.PowerOptions Power { get; init; } = new();
 
+    /// <summary>Waits and typing pace of the serial console channel; the demo's simulator needs no pauses.</summary>
+    public Azure.SerialConsole.SacOptions SerialConsole { get; init; } = new();
+
     /// <summary>
     /// The composition root's one override point for the engine: tests replace single ports (a guest answer the
     /// simulator cannot make, a listing that repeats VMs) and still run every command through CliApp.
@@ -24,6 +27,9 @@ public sealed record CliServices(IOContext IO, ICliEnvironment Environment, Time
     public Func<Engine.EnginePorts, Engine.EnginePorts> DecoratePorts { get; init; } = ports => ports;
 
     /// <summary>The engine's ports over one ArmClient: the only place commands get them from.</summary>
-    public Engine.EnginePorts CreatePorts(global::Azure.ResourceManager.ArmClient client, Azure.Connection.ConnectionOptions connection)
-        => DecoratePorts(Engine.EnginePortsFactory.Create(client, GuestChannel, Power, Time, connection.Scheduler));
+    public Engine.EnginePorts CreatePorts(
+        global::Azure.ResourceManager.ArmClient client,
+        Azure.Connection.ConnectionOptions connection,
+        Func<global::Azure.ResourceManager.ArmClient, Azure.SerialConsole.SerialConsoleGuestChannel?>? serial = null)
+        => DecoratePorts(Engine.EnginePortsFactory.Create(client, GuestChannel, Power, Time, connection.Scheduler, serial));
 }

@@ -44,6 +44,14 @@ public sealed record RunStarted : JournalEvent
 
     public int? WarnDays { get; init; }
 
+    /// <summary>--channel as given (auto, runcommand, serialconsole).</summary>
+    public string? Channel { get; init; }
+
+    /// <summary>The serial console account, never its password: a resumed run reaches the same VMs the same way.</summary>
+    public string? SerialUser { get; init; }
+
+    public string? SerialDomain { get; init; }
+
     /// <summary>rollback: the fix run it undoes, and that run's journal.</summary>
     public string? RollbackOf { get; init; }
 
