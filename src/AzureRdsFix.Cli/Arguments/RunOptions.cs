@@ -81,6 +81,31 @@ public sealed class RunOptions
 
         var connection = BindConnection(result);
 
+        var execution = BindExecution(result) with { JournalPath = result.GetValue(Journal), ResumePath = result.GetValue(Resume) };
+
+        var output = BindOutput(result);
+
+        var warnDays = result.GetValue(WarnDays);
+        if (warnDays is < 0 or > 180)
+        {
+            throw new UsageException($"{OptionNames.WarnDays} {warnDays} is out of range: expected a whole number of days from 0 to 180.");
+        }
+
+        return new RunArguments(command, scope, connection, execution, output, warnDays, command == "scan" ? null : BindFix(result));
+    }
+
+    /// <summary>How the engine reaches and paces the guests: rollback takes these as scan, plan and fix do.</summary>
+    public void AddGuestOptions(Command command)
+    {
+        foreach (var option in new Option[] { MaxParallel, Channel, SerialUser, SerialDomain, StepTimeout })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The execution options of <see cref="AddGuestOptions"/>; the journal and resume paths are the caller's.</summary>
+    public ExecutionArguments BindExecution(ParseResult result)
+    {
         var maxParallel = result.GetValue(MaxParallel);
         if (maxParallel is < 1 or > 16384)
         {
@@ -94,26 +119,16 @@ public sealed class RunOptions
             throw new UsageException($"{OptionNames.Channel} serialconsole needs a guest account: give {OptionNames.SerialUser} NAME and set its password in {OptionNames.SerialPasswordVariable}.");
         }
 
-        var execution = new ExecutionArguments(
+        return new ExecutionArguments(
             maxParallel,
             result.GetValue(Channel)!,
             ParseDuration(OptionNames.StepTimeout, result.GetValue(StepTimeout)!),
-            result.GetValue(Journal),
-            result.GetValue(Resume))
+            JournalPath: null,
+            ResumePath: null)
         {
             SerialUser = serialUser,
             SerialDomain = serialDomain,
         };
-
-        var output = BindOutput(result);
-
-        var warnDays = result.GetValue(WarnDays);
-        if (warnDays is < 0 or > 180)
-        {
-            throw new UsageException($"{OptionNames.WarnDays} {warnDays} is out of range: expected a whole number of days from 0 to 180.");
-        }
-
-        return new RunArguments(command, scope, connection, execution, output, warnDays, command == "scan" ? null : BindFix(result));
     }
 
     public void AddConnectionOptions(Command command)

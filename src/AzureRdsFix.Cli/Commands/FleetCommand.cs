@@ -1,13 +1,9 @@
 using System.CommandLine;
-using AzureRdsFix.Azure.Connection;
-using AzureRdsFix.Azure.SerialConsole;
 using AzureRdsFix.Cli.Arguments;
 using AzureRdsFix.Cli.Engine;
 using AzureRdsFix.Cli.Hosting;
 using AzureRdsFix.Cli.Journal;
-using AzureRdsFix.Cli.Output;
 using AzureRdsFix.Core.Journal;
-using AzureRdsFix.Core.Reporting;
 
 namespace AzureRdsFix.Cli.Commands;
 
@@ -47,14 +43,10 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         }
 
         args = ResumeOptions.Apply(args, resume.Started);
-        if (args.Execution.SerialUser is not null && string.IsNullOrEmpty(services.Environment.GetVariable(OptionNames.SerialPasswordVariable)))
-        {
-            throw new UsageException($"{OptionNames.SerialUser} needs the account's password in the environment variable {OptionNames.SerialPasswordVariable}, which is not set.");
-        }
+        services.RequireSerialPassword(args.Execution);
 
         var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
         var folder = RunFolder.Choose(currentDirectory, args.Output.OutDir, args.Execution.JournalPath, resumePath, runId);
-        var outDir = folder.OutDir;
         if (args.Fix is { Yes: false } && args.Command == "fix" && !await Confirmation.AskAsync(
                 services.IO,
                 "fix",
@@ -63,63 +55,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             return ExitCodes.BadInput;
         }
 
-        var connection = await ArmConnection.PrepareAsync(services, ArmConnection.Options(services, args.Connection), cancellationToken);
-
-        // A token that expires mid-run stops the run (exit 3, one sentence) instead of failing every remaining call.
-        var expiry = new AccessTokenExpiry();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        expiry.OnExpired(_ => stop.CancelAsync());
-        var client = ArmConnection.Create(services, connection, expiry);
-        cancellationToken = stop.Token;
-
-        var startedAt = services.Time.GetUtcNow();
-        folder.SeedFrom(resumePath, currentDirectory);
-        await using var journal = new JournalWriter(folder.JournalPath);
-        await journal.AppendAsync(RunStartedRecord(args, connection, runId, startedAt));
-
-        var console = ConsoleFactory.For(services.IO);
-        var ports = services.CreatePorts(client, connection, arm => SerialChannel(arm, args, connection));
-        EngineResult result;
-        if (args.Output.Quiet)
-        {
-            result = await new RunEngine(ports, args, runId, journal, new SilentProgress(), services.Time, resume).RunAsync(cancellationToken);
-        }
-        else if (services.IO.OutputIsTerminal)
-        {
-            var live = new LiveProgress(console);
-            result = await live.RunAsync(() => new RunEngine(ports, args, runId, journal, live, services.Time, resume).RunAsync(cancellationToken));
-        }
-        else
-        {
-            result = await new RunEngine(ports, args, runId, journal, new PlainProgress(services.IO.Out), services.Time, resume).RunAsync(cancellationToken);
-        }
-
-        using var reports = result.Journal.Reports();
-        var report = RunOutput.Report(result.Journal, reports, args.Command, startedAt, services.Time.GetUtcNow());
-        return await RunOutput.FinishAsync(services, report, args.Output, outDir, journal, result.Cancelled, result.AuthFailedEverywhere, expiry.Message);
-    }
-
-    /// <summary>
-    /// The serial console channel when an account was given (password only from the environment, never from the command
-    /// line, never kept anywhere else); null otherwise, and the channel is then never tried.
-    /// </summary>
-    private SerialConsoleGuestChannel? SerialChannel(global::Azure.ResourceManager.ArmClient client, RunArguments args, ConnectionOptions connection)
-    {
-        if (args.Execution.SerialUser is not { } user)
-        {
-            return null;
-        }
-
-        // Checked non-empty before the run started.
-        var password = services.Environment.GetVariable(OptionNames.SerialPasswordVariable)!;
-        var credential = ArmClientFactory.CreateCredential(connection, services.Environment.GetVariable);
-        var scope = ArmClientFactory.CreateClientOptions(connection).Environment!.Value.DefaultScope;
-        return new SerialConsoleGuestChannel(
-            client,
-            new WebSocketSerialConnector(credential, scope, services.PinnedCertificate),
-            new SerialCredentials(user, args.Execution.SerialDomain, password),
-            services.SerialConsole,
-            services.Time);
+        return await new EngineRun(services).ExecuteAsync(args, runId, folder, resumePath, RunWork.Fleet(resume), started => started, cancellationToken);
     }
 
     /// <summary>The options given on the command line, as opposed to defaulted: a resumed run takes the rest from its journal.</summary>
@@ -128,42 +64,4 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             .Where(o => !o.Implicit)
             .Select(o => o.Option.Name)
             .ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>The run's options as the journal keeps them: what was asked, never a credential.</summary>
-    private static RunStarted RunStartedRecord(RunArguments args, ConnectionOptions connection, string runId, DateTimeOffset at) => new()
-    {
-        At = at,
-        RunId = runId,
-        Command = RunCommands.Parse(args.Command),
-        ToolVersion = ToolVersion.Current,
-        Scope = new RecordedScope
-        {
-            Subscriptions = args.Scope.Subscriptions,
-            ResourceGroups = args.Scope.ResourceGroups,
-            Vms = args.Scope.Vms,
-            Tags = [.. args.Scope.Tags.Select(t => $"{t.Key}={t.Value}")],
-            Shard = args.Scope.Shard?.ToString(),
-        },
-        Fix = args.Fix is not { } fix ? null : new RecordedFix
-        {
-            LicenseServers = fix.LicenseServers,
-            LicensingMode = fix.LicensingMode,
-            RemoveRdsh = fix.RemoveRdsh,
-            RemoveLicensingRole = fix.RemoveLicensingRole,
-            Restart = fix.Restart.ToString().ToLowerInvariant(),
-        },
-        Connection = new RecordedConnection
-        {
-            Cloud = args.Connection.Cloud,
-            ArmEndpoint = args.Connection.ArmEndpoint?.ToString(),
-            ResolvedEndpoint = connection.ResolvedEndpoint.ToString(),
-            Auth = args.Connection.Auth,
-            Tenant = args.Connection.Tenant,
-        },
-        MaxParallel = args.Execution.MaxParallel,
-        WarnDays = args.WarnDays,
-        Channel = args.Execution.Channel,
-        SerialUser = args.Execution.SerialUser,
-        SerialDomain = args.Execution.SerialDomain,
-    };
 }

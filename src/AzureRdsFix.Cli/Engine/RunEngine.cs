@@ -14,12 +14,25 @@ namespace AzureRdsFix.Cli.Engine;
 public sealed record EngineResult(JournalView Journal, bool Cancelled, bool AuthFailedEverywhere);
 
 /// <summary>
-/// Streams discovery into a bounded set of workers (--max-parallel), one <see cref="VmPipeline"/> per VM. VMs the resumed
-/// journal already finished are not touched again; their earlier report lines are carried over so every VM in scope
-/// appears exactly once.
+/// What a run works on: the VMs discovery streams, with what a resumed journal says of them (scan, plan, fix), or the
+/// VMs a fix journal changed (rollback).
 /// </summary>
-public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId, JournalWriter journal, IRunObserver observer, TimeProvider time, ResumeState resume)
+public sealed record RunWork(ResumeState Resume, IReadOnlyList<JournaledVm>? RollbackTargets = null)
 {
+    public static RunWork Fleet(ResumeState resume) => new(resume);
+
+    public static RunWork Rollback(IReadOnlyList<JournaledVm> targets) => new(ResumeState.None, targets);
+}
+
+/// <summary>
+/// Streams the run's work into a bounded set of workers (--max-parallel), one <see cref="VmPipeline"/> per VM: the VMs
+/// discovery finds, or (rollback) the VMs the fix journal changed. VMs the resumed journal already finished are not
+/// touched again; their earlier report lines are carried over so every VM in scope appears exactly once.
+/// </summary>
+public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId, JournalWriter journal, IRunObserver observer, TimeProvider time, RunWork work)
+{
+    private ResumeState Resume => work.Resume;
+
     public async Task<EngineResult> RunAsync(CancellationToken cancellationToken)
     {
         var steps = new StepRunner(runId, journal, observer, time, args.Execution.StepTimeout);
@@ -39,7 +52,9 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
         try
         {
             await Parallel.ForEachAsync(
-                GuardedAsync(ports.Discovery.DiscoverAsync(scope, cancellationToken), cancellationToken),
+                work.RollbackTargets is { } targets
+                    ? targets.Select(t => (DiscoveryItem)new JournaledItem(t)).ToAsyncEnumerable()
+                    : GuardedAsync(ports.Discovery.DiscoverAsync(scope, cancellationToken), cancellationToken),
                 new ParallelOptions { MaxDegreeOfParallelism = args.Execution.MaxParallel, CancellationToken = cancellationToken },
                 async (item, ct) =>
                 {
@@ -55,10 +70,14 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
                         case DiscoveredVm vm:
                             observer.Discovered(vm.Vm);
                             // Finished before a resume: its report line is in the journal already, so nothing is redone.
-                            var report = resume.Finals.TryGetValue(vm.Vm.Id, out var earlier)
+                            var report = Resume.Finals.TryGetValue(vm.Vm.Id, out var earlier)
                                 ? VmResult.For(earlier.Vm, earlier.Outcome, "Finished before this run was resumed.", 0)
-                                : await ProcessAsync(pipeline, vm, ct);
+                                : await ProcessAsync(vm.Vm, c => pipeline.ProcessAsync(vm, Resume.Prior.GetValueOrDefault(vm.Vm.Id), c), ct);
                             observer.Completed(report);
+                            break;
+                        case JournaledItem target:
+                            observer.Discovered(target.Target.Vm);
+                            observer.Completed(await ProcessAsync(target.Target.Vm, c => pipeline.RollBackAsync(target.Target, c), ct));
                             break;
                     }
                 });
@@ -107,22 +126,26 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
         }
     }
 
-    private async Task<VmReport> ProcessAsync(VmPipeline pipeline, DiscoveredVm vm, CancellationToken cancellationToken)
+    private async Task<VmReport> ProcessAsync(VmRef vm, Func<CancellationToken, Task<PipelineResult>> process, CancellationToken cancellationToken)
     {
-        await journal.AppendAsync(new VmDiscovered { At = time.GetUtcNow(), RunId = runId, Vm = vm.Vm });
+        await journal.AppendAsync(new VmDiscovered { At = time.GetUtcNow(), RunId = runId, Vm = vm });
         VmReport report;
         bool final;
         try
         {
-            (report, final) = await pipeline.ProcessAsync(vm, resume.Prior.GetValueOrDefault(vm.Vm.Id), cancellationToken);
+            (report, final) = await process(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            report = VmResult.For(vm.Vm, VmOutcome.Failed, "The run was cancelled before this VM finished; resume the run to finish it.", 0, error: "cancelled");
+            var again = work.RollbackTargets is null ? "resume the run to finish it" : "run the rollback again to finish it";
+            report = VmResult.For(vm, VmOutcome.Failed, $"The run was cancelled before this VM finished; {again}.", 0, error: "cancelled");
             final = false;
         }
 
-        await journal.AppendAsync(new VmFinished { At = time.GetUtcNow(), RunId = runId, VmId = vm.Vm.Id, Final = final, Report = report });
+        await journal.AppendAsync(new VmFinished { At = time.GetUtcNow(), RunId = runId, VmId = vm.Id, Final = final, Report = report });
         return report;
     }
+
+    /// <summary>A rollback's work item: a VM the fix journal changed, taken from its fold instead of from discovery.</summary>
+    private sealed record JournaledItem(JournaledVm Target) : DiscoveryItem;
 }

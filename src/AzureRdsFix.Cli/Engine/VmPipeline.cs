@@ -19,7 +19,7 @@ namespace AzureRdsFix.Cli.Engine;
 /// restart, verify. Every path ends in exactly one <see cref="VmReport"/>; no in-guest change happens without a snapshot
 /// recorded as Succeeded.
 /// </summary>
-public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runId, StepRunner steps, TimeProvider time)
+public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, string runId, StepRunner steps, TimeProvider time)
 {
     public const string RunCommandChannel = "RunCommand";
     public const string SerialConsoleChannel = Azure.SerialConsole.SerialConsoleGuestChannel.ChannelName;
@@ -34,86 +34,91 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
     /// Runs the VM's way through the tool. The result is final unless a step after the remediation started failed: then
     /// the guest may be changed but not verified, and a resumed run re-probes the VM and finishes it.
     /// </summary>
-    public async Task<PipelineResult> ProcessAsync(DiscoveredVm item, PriorVmState? prior, CancellationToken cancellationToken)
-    {
-        var final = true;
-        var report = await ProcessCoreAsync();
-        return new PipelineResult(report, final);
+    public Task<PipelineResult> ProcessAsync(DiscoveredVm item, PriorVmState? prior, CancellationToken cancellationToken)
+        => GuardAsync(item.Vm, rollback: false, attempt => ProcessCoreAsync(item, prior, attempt, cancellationToken), cancellationToken);
 
-        async Task<VmReport> ProcessCoreAsync()
-        {
+    private async Task<VmReport> ProcessCoreAsync(DiscoveredVm item, PriorVmState? prior, VmAttempt attempt, CancellationToken cancellationToken)
+    {
         var vm = item.Vm;
-        var started = time.GetTimestamp();
-        long Elapsed() => (long)time.GetElapsedTime(started).TotalMilliseconds;
-        string? channel = null;
+        if (item.Os == OsKind.Linux)
+        {
+            return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", attempt.Elapsed());
+        }
+
+        var triage = await steps.RunAsync(vm, JournalSteps.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
+        if (triage.Os == OsKind.Linux)
+        {
+            return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", attempt.Elapsed());
+        }
+
+        if (UseSerial(triage) is not { } serial)
+        {
+            return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), attempt.Elapsed());
+        }
+
+        var channel = attempt.Channel = serial ? SerialConsoleChannel : RunCommandChannel;
+        var facts = await ProbeAsync(vm, triage, JournalSteps.Probe, serial, cancellationToken);
+        var diagnosis = Diagnoser.Diagnose(facts, _rules);
+        await steps.RecordAsync(vm, JournalSteps.Diagnose, StepStatus.Succeeded, new JsonObject
+        {
+            ["outcome"] = diagnosis.Outcome.ToString(),
+            ["findings"] = new JsonArray(diagnosis.Findings.Select(f => (JsonNode)f.RuleId).ToArray()),
+        });
+
+        if (args.Fix is null)
+        {
+            return Report(vm, diagnosis.Outcome, diagnosis.Reason, diagnosis, attempt.Elapsed(), channel);
+        }
+
+        var plan = Planner.Plan(facts, diagnosis, ToRequest(args.Fix));
+        await steps.RecordAsync(vm, JournalSteps.Plan, StepStatus.Succeeded, new JsonObject
+        {
+            ["outcome"] = plan.Outcome.ToString(),
+            ["changes"] = JsonSerializer.SerializeToNode(plan.Changes),
+        });
+
+        if (args.Command == "fix" && !plan.HasChanges && prior is { Snapshot: not null, RemediationStarted: true })
+        {
+            return await FinishResumedFixAsync(vm, triage, prior, diagnosis, attempt.Elapsed, serial, cancellationToken);
+        }
+
+        if (args.Command == "plan" || !plan.HasChanges)
+        {
+            return Report(vm, plan.Outcome, plan.Reason, diagnosis, attempt.Elapsed(), channel) with { Changes = plan.Changes };
+        }
+
+        return await FixAsync(item, triage, facts, prior, diagnosis, attempt.Elapsed, serial, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs one VM's work so that every path ends in exactly one report with its real duration and channel: a failed step
+    /// ends that VM (Unreachable or Failed, in one sentence), and so does any surprise, never the run.
+    /// </summary>
+    private async Task<PipelineResult> GuardAsync(VmRef vm, bool rollback, Func<VmAttempt, Task<VmReport>> work, CancellationToken cancellationToken)
+    {
+        var attempt = new VmAttempt(time);
         try
         {
-            if (item.Os == OsKind.Linux)
-            {
-                return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", Elapsed());
-            }
-
-            var triage = await steps.RunAsync(vm, JournalSteps.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
-            if (triage.Os == OsKind.Linux)
-            {
-                return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", Elapsed());
-            }
-
-            if (UseSerial(triage) is not { } serial)
-            {
-                return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), Elapsed());
-            }
-
-            channel = serial ? SerialConsoleChannel : RunCommandChannel;
-            var facts = await ProbeAsync(vm, triage, JournalSteps.Probe, serial, cancellationToken);
-            var diagnosis = Diagnoser.Diagnose(facts, _rules);
-            await steps.RecordAsync(vm, JournalSteps.Diagnose, StepStatus.Succeeded, new JsonObject
-            {
-                ["outcome"] = diagnosis.Outcome.ToString(),
-                ["findings"] = new JsonArray(diagnosis.Findings.Select(f => (JsonNode)f.RuleId).ToArray()),
-            });
-
-            if (args.Fix is null)
-            {
-                return Report(vm, diagnosis.Outcome, diagnosis.Reason, diagnosis, Elapsed(), channel);
-            }
-
-            var plan = Planner.Plan(facts, diagnosis, ToRequest(args.Fix));
-            await steps.RecordAsync(vm, JournalSteps.Plan, StepStatus.Succeeded, new JsonObject
-            {
-                ["outcome"] = plan.Outcome.ToString(),
-                ["changes"] = JsonSerializer.SerializeToNode(plan.Changes),
-            });
-
-            if (args.Command == "fix" && !plan.HasChanges && prior is { Snapshot: not null, RemediationStarted: true })
-            {
-                return await FinishResumedFixAsync(vm, triage, prior, diagnosis, Elapsed, serial, cancellationToken);
-            }
-
-            if (args.Command == "plan" || !plan.HasChanges)
-            {
-                return Report(vm, plan.Outcome, plan.Reason, diagnosis, Elapsed(), channel) with { Changes = plan.Changes };
-            }
-
-            return await FixAsync(item, triage, facts, prior, diagnosis, Elapsed, serial, cancellationToken);
+            return new PipelineResult(await work(attempt));
         }
         catch (StepFailedException ex)
         {
-            final = ex.Step is not (JournalSteps.Remediate or JournalSteps.Restart or JournalSteps.Verify);
+            // After a fix's remediation started, the guest may be changed but not verified: a resumed run finishes it.
+            // A rollback puts recorded values back and is simply run again.
+            var final = rollback || ex.Step is not (JournalSteps.Remediate or JournalSteps.Restart or JournalSteps.Verify);
             var outcome = ex.Failure.Kind == AzureErrorKind.Unreachable ? VmOutcome.Unreachable : VmOutcome.Failed;
             var resumeHint = final ? string.Empty : " The guest may already be changed: resume the run to re-probe and finish this VM.";
-            var reason = outcome == VmOutcome.Unreachable && channel == SerialConsoleChannel
+            var reason = outcome == VmOutcome.Unreachable && attempt.Channel == SerialConsoleChannel
                 ? ex.Message
-                : $"{Capitalize(ex.Step)} failed: {ex.Message}{resumeHint}";
-            return VmResult.For(vm, outcome, reason, Elapsed(), channel, ex.Message);
+                : $"{(rollback ? $"Rollback {ex.Step}" : Capitalize(ex.Step))} failed: {ex.Message}{resumeHint}";
+            return new PipelineResult(VmResult.For(vm, outcome, reason, attempt.Elapsed(), attempt.Channel, ex.Message), final);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Anything else (a guest answer that parses but lacks parts, a bug) ends this VM, never the run; the journal
             // already holds every step that was recorded, a remediation result included.
             var message = $"Unexpected {ex.GetType().Name}: {ex.Message}";
-            return VmResult.For(vm, VmOutcome.Failed, $"Processing this VM failed: {message}", Elapsed(), channel, message);
-        }
+            return new PipelineResult(VmResult.For(vm, VmOutcome.Failed, $"{(rollback ? "Rollback" : "Processing this VM")} failed: {message}", attempt.Elapsed(), attempt.Channel, message));
         }
     }
 
@@ -280,6 +285,8 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         _ => $"The VM's power state is {triage.Power}, so Run Command cannot reach the guest.",
     };
 
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
     private static string PolicyValues(ProbeFacts facts)
     {
         var parts = new List<string>();
@@ -297,8 +304,16 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
             ? string.Join(" and ", parts) + @" (HKLM\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services)"
             : "the licensing mode or license servers";
     }
+}
 
-    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+/// <summary>One VM's time in the pipeline: when it started and, once chosen, the channel that reaches its guest.</summary>
+internal sealed class VmAttempt(TimeProvider time)
+{
+    private readonly long _started = time.GetTimestamp();
+
+    public string? Channel { get; set; }
+
+    public long Elapsed() => (long)time.GetElapsedTime(_started).TotalMilliseconds;
 }
 
 /// <summary>One VM's report, and whether it is final (a resumed run skips final VMs).</summary>

@@ -1,4 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
+using Azure.ResourceManager;
+using AzureRdsFix.Azure.Connection;
+using AzureRdsFix.Azure.SerialConsole;
+using AzureRdsFix.Cli.Arguments;
 
 namespace AzureRdsFix.Cli.Hosting;
 
@@ -26,10 +30,39 @@ public sealed record CliServices(IOContext IO, ICliEnvironment Environment, Time
     /// </summary>
     public Func<Engine.EnginePorts, Engine.EnginePorts> DecoratePorts { get; init; } = ports => ports;
 
-    /// <summary>The engine's ports over one ArmClient: the only place commands get them from.</summary>
-    public Engine.EnginePorts CreatePorts(
-        global::Azure.ResourceManager.ArmClient client,
-        Azure.Connection.ConnectionOptions connection,
-        Func<global::Azure.ResourceManager.ArmClient, Azure.SerialConsole.SerialConsoleGuestChannel?>? serial = null)
-        => DecoratePorts(Engine.EnginePortsFactory.Create(client, GuestChannel, Power, Time, connection.Scheduler, serial));
+    /// <summary>
+    /// The engine's ports over one ArmClient: the only place commands get them from. The serial console channel is there
+    /// when an account was given (password only from the environment, never from the command line, never kept anywhere
+    /// else); without one it is never tried.
+    /// </summary>
+    public Engine.EnginePorts CreatePorts(ArmClient client, ConnectionOptions connection, ExecutionArguments execution)
+        => DecoratePorts(Engine.EnginePortsFactory.Create(client, GuestChannel, Power, Time, connection.Scheduler, arm => SerialChannel(arm, connection, execution)));
+
+    /// <summary>Bad input before any Azure call: a serial console account without its password.</summary>
+    public void RequireSerialPassword(ExecutionArguments execution)
+    {
+        if (execution.SerialUser is not null && string.IsNullOrEmpty(Environment.GetVariable(OptionNames.SerialPasswordVariable)))
+        {
+            throw new UsageException($"{OptionNames.SerialUser} needs the account's password in the environment variable {OptionNames.SerialPasswordVariable}, which is not set.");
+        }
+    }
+
+    private SerialConsoleGuestChannel? SerialChannel(ArmClient client, ConnectionOptions connection, ExecutionArguments execution)
+    {
+        if (execution.SerialUser is not { } user)
+        {
+            return null;
+        }
+
+        // Checked non-empty before the run started (RequireSerialPassword).
+        var password = Environment.GetVariable(OptionNames.SerialPasswordVariable)!;
+        var credential = ArmClientFactory.CreateCredential(connection, Environment.GetVariable);
+        var scope = ArmClientFactory.CreateClientOptions(connection).Environment!.Value.DefaultScope;
+        return new SerialConsoleGuestChannel(
+            client,
+            new WebSocketSerialConnector(credential, scope, PinnedCertificate),
+            new SerialCredentials(user, execution.SerialDomain, password),
+            SerialConsole,
+            Time);
+    }
 }
