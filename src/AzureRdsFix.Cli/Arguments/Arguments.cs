@@ -1,3 +1,4 @@
+using AzureRdsFix.Azure.Connection;
 using AzureRdsFix.Core.Model;
 
 namespace AzureRdsFix.Cli.Arguments;
@@ -9,9 +10,45 @@ public sealed record ScopeArguments(
     IReadOnlyList<KeyValuePair<string, string>> Tags,
     Shard? Shard);
 
-public sealed record ConnectionArguments(string Cloud, Uri? ArmEndpoint, string? Tenant, string Auth, string? Audience = null);
+public sealed record ConnectionArguments(string Cloud, Uri? ArmEndpoint, string? Tenant, AuthMode Auth, string? Audience = null);
 
-public sealed record ExecutionArguments(int MaxParallel, string Channel, TimeSpan StepTimeout, string? JournalPath, string? ResumePath)
+/// <summary>--auth as spelled on the command line and in the journal.</summary>
+public static class AuthModes
+{
+    private static readonly (AuthMode Mode, string Name)[] All =
+    [
+        (AuthMode.Default, "default"),
+        (AuthMode.Cli, "cli"),
+        (AuthMode.ManagedIdentity, "managed-identity"),
+        (AuthMode.WorkloadIdentity, "workload-identity"),
+        (AuthMode.Environment, "environment"),
+        (AuthMode.Token, "token"),
+    ];
+
+    public static string[] Names { get; } = [.. All.Select(a => a.Name)];
+
+    /// <summary>A name from the command line or a journal; one that is not an auth mode is bad input.</summary>
+    public static AuthMode Parse(string name) => All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } known
+        ? known.Mode
+        : throw new UsageException($"{OptionNames.Auth} '{name}' is not an authentication mode: expected one of {string.Join(", ", Names)}.");
+
+    public static string Name(this AuthMode mode) => All.Single(a => a.Mode == mode).Name;
+}
+
+/// <summary>--channel: how in-guest steps reach the guest.</summary>
+public enum ChannelChoice { Auto, RunCommand, SerialConsole }
+
+public static class ChannelChoices
+{
+    public static readonly string[] Names = ["auto", "runcommand", "serialconsole"];
+
+    public static ChannelChoice Parse(string name) => Enum.Parse<ChannelChoice>(name, ignoreCase: true);
+
+    /// <summary>The option's (and the journal's) spelling: auto, runcommand, serialconsole.</summary>
+    public static string Name(this ChannelChoice channel) => channel.ToString().ToLowerInvariant();
+}
+
+public sealed record ExecutionArguments(int MaxParallel, ChannelChoice Channel, TimeSpan StepTimeout, string? JournalPath, string? ResumePath)
 {
     /// <summary>The guest account the serial console channel logs in with (its password only from AZRDSFIX_SERIAL_PASSWORD).</summary>
     public string? SerialUser { get; init; }

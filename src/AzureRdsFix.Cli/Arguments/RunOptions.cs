@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AzureRdsFix.Azure.Connection;
 using AzureRdsFix.Core.Model;
 
 namespace AzureRdsFix.Cli.Arguments;
@@ -9,7 +10,6 @@ public sealed class RunOptions
 {
     public static readonly string[] Formats = ["json", "csv", "junit", "markdown"];
     public static readonly string[] Clouds = ["AzureCloud", "AzureChinaCloud", "AzureUSGovernment"];
-    public static readonly string[] AuthModes = ["default", "cli", "managed-identity", "workload-identity", "environment", "token"];
 
     public Option<string[]> Subscription { get; } = Many(OptionNames.Subscription, "Subscription id to scan (repeatable). Default: every Enabled subscription the identity sees.");
     public Option<string[]> ResourceGroup { get; } = Many(OptionNames.ResourceGroup, "Resource group name (repeatable).");
@@ -21,10 +21,10 @@ public sealed class RunOptions
     public Option<string?> ArmEndpoint { get; } = new(OptionNames.ArmEndpoint) { Description = "Any ARM-compatible endpoint (https), e.g. the simulator or Azure Stack Hub." };
     public Option<string?> Tenant { get; } = new(OptionNames.Tenant) { Description = "Microsoft Entra tenant id." };
     public Option<string?> Audience { get; } = new(OptionNames.Audience) { Description = "Token audience for --arm-endpoint (default: read from the endpoint's /metadata/endpoints, as Azure Stack Hub serves it, else the cloud's)." };
-    public Option<string> Auth { get; } = Choice(OptionNames.Auth, "default", AuthModes, "How to authenticate; 'token' reads a bearer token from AZRDSFIX_ACCESS_TOKEN.");
+    public Option<string> Auth { get; } = Choice(OptionNames.Auth, AuthMode.Default.Name(), AuthModes.Names, "How to authenticate; 'token' reads a bearer token from AZRDSFIX_ACCESS_TOKEN.");
 
     public Option<int> MaxParallel { get; } = new(OptionNames.MaxParallel) { Description = "Most VMs worked on at once; Azure's budgets pace the work below it.", DefaultValueFactory = _ => 2048 };
-    public Option<string> Channel { get; } = Choice(OptionNames.Channel, "auto", ["auto", "runcommand", "serialconsole"], "How to run in-guest scripts: auto (Run Command when the VM agent is Ready, else the serial console when it can be used), runcommand, or serialconsole.");
+    public Option<string> Channel { get; } = Choice(OptionNames.Channel, ChannelChoice.Auto.Name(), ChannelChoices.Names, "How to run in-guest scripts: auto (Run Command when the VM agent is Ready, else the serial console when it can be used), runcommand, or serialconsole.");
     public Option<string?> SerialUser { get; } = new(OptionNames.SerialUser) { Description = "Local guest account for the serial console channel; its password is read only from AZRDSFIX_SERIAL_PASSWORD." };
     public Option<string?> SerialDomain { get; } = new(OptionNames.SerialDomain) { Description = "Domain of --serial-user (empty for a local account)." };
     public Option<string> StepTimeout { get; } = new(OptionNames.StepTimeout) { Description = "Longest one step may take, e.g. 90s, 15m, 1h.", DefaultValueFactory = _ => "15m" };
@@ -114,14 +114,15 @@ public sealed class RunOptions
 
         var serialUser = ValidateSerialName(OptionNames.SerialUser, result.GetValue(SerialUser));
         var serialDomain = ValidateSerialName(OptionNames.SerialDomain, result.GetValue(SerialDomain));
-        if (result.GetValue(Channel) == "serialconsole" && serialUser is null)
+        var channel = ChannelChoices.Parse(result.GetValue(Channel)!);
+        if (channel == ChannelChoice.SerialConsole && serialUser is null)
         {
             throw new UsageException($"{OptionNames.Channel} serialconsole needs a guest account: give {OptionNames.SerialUser} NAME and set its password in {OptionNames.SerialPasswordVariable}.");
         }
 
         return new ExecutionArguments(
             maxParallel,
-            result.GetValue(Channel)!,
+            channel,
             ParseDuration(OptionNames.StepTimeout, result.GetValue(StepTimeout)!),
             JournalPath: null,
             ResumePath: null)
@@ -151,7 +152,7 @@ public sealed class RunOptions
         result.GetValue(Cloud)!,
         ParseEndpoint(result.GetValue(ArmEndpoint)),
         ValidateTenant(result.GetValue(Tenant)),
-        result.GetValue(Auth)!,
+        AuthModes.Parse(result.GetValue(Auth)!),
         ValidateAudience(result.GetValue(Audience)));
 
     private static string? ValidateAudience(string? text) => text is null || (text.Trim().Length > 0 && !text.Any(char.IsWhiteSpace))

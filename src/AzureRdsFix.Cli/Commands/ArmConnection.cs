@@ -27,15 +27,7 @@ public static class ArmConnection
         ArmEndpoint = connection.ArmEndpoint,
         Audience = connection.Audience,
         TenantId = connection.Tenant,
-        Auth = connection.Auth switch
-        {
-            "cli" => AuthMode.Cli,
-            "managed-identity" => AuthMode.ManagedIdentity,
-            "workload-identity" => AuthMode.WorkloadIdentity,
-            "environment" => AuthMode.Environment,
-            "token" => AuthMode.Token,
-            _ => AuthMode.Default,
-        },
+        Auth = connection.Auth,
         PinnedCertificate = services.PinnedCertificate,
         Scheduler = new AzureScheduler(services.Time),
     };

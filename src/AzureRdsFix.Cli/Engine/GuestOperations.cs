@@ -2,6 +2,7 @@ using System.Text.Json;
 using AzureRdsFix.Azure.Errors;
 using AzureRdsFix.Azure.SerialConsole;
 using AzureRdsFix.Core.Guest;
+using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Probing;
 using AzureRdsFix.Guest;
@@ -14,7 +15,7 @@ namespace AzureRdsFix.Cli.Engine;
 /// </summary>
 public sealed class GuestOperations(EnginePorts ports, StepRunner steps)
 {
-    public Task<ProbeFacts> ProbeAsync(VmRef vm, TriageFacts triage, string step, CancellationToken cancellationToken, bool serial = false)
+    public Task<ProbeFacts> ProbeAsync(VmRef vm, TriageFacts triage, JournalStep step, CancellationToken cancellationToken, bool serial = false)
         => steps.RunAsync(
             vm,
             step,
@@ -27,14 +28,14 @@ public sealed class GuestOperations(EnginePorts ports, StepRunner steps)
     public Task<RemediationResult> RemediateAsync(VmRef vm, TriageFacts triage, RemediationParameters parameters, CancellationToken cancellationToken, bool serial = false)
         => steps.RunAsync(
             vm,
-            Core.Journal.JournalSteps.Remediate,
+            JournalStep.Remediate,
             async ct => serial
-                ? await OverSerialAsync(Core.Journal.JournalSteps.Remediate, () => ports.Serial!.RemediateAsync(vm, triage, parameters, ct))
-                : Parse<RemediationResult>(await ports.Guest.RunAsync(vm, triage, GuestScripts.Remediate(parameters), ct), GuestScripts.RemediationKind, Core.Journal.JournalSteps.Remediate),
+                ? await OverSerialAsync(JournalStep.Remediate, () => ports.Serial!.RemediateAsync(vm, triage, parameters, ct))
+                : Parse<RemediationResult>(await ports.Guest.RunAsync(vm, triage, GuestScripts.Remediate(parameters), ct), GuestScripts.RemediationKind, JournalStep.Remediate),
             result => JsonSerializer.SerializeToNode(result),
             cancellationToken);
 
-    private static T Parse<T>(GuestRunResult result, string kind, string step)
+    private static T Parse<T>(GuestRunResult result, string kind, JournalStep step)
         where T : class
     {
         var parsed = GuestOutput.Parse<T>(result, kind);
@@ -45,7 +46,7 @@ public sealed class GuestOperations(EnginePorts ports, StepRunner steps)
     /// A refusal (console disabled, boot diagnostics off, no permission, login refused) leaves the VM Unreachable with the
     /// channel's own sentence; a session that broke is Failed. ARM errors keep their one translation.
     /// </summary>
-    private static async Task<T> OverSerialAsync<T>(string step, Func<Task<T>> action)
+    private static async Task<T> OverSerialAsync<T>(JournalStep step, Func<Task<T>> action)
     {
         try
         {

@@ -55,7 +55,9 @@ public static class ResumeOptions
         }
 
         var cloud = PickOne(OptionNames.Cloud, args.Given.Contains(OptionNames.Cloud) ? given.Cloud : null, recorded.Cloud) ?? given.Cloud;
-        var auth = PickOne(OptionNames.Auth, args.Given.Contains(OptionNames.Auth) ? given.Auth : null, recorded.Auth) ?? given.Auth;
+        var auth = PickOne(OptionNames.Auth, args.Given.Contains(OptionNames.Auth) ? given.Auth.Name() : null, recorded.Auth) is { } picked
+            ? AuthModes.Parse(picked)
+            : given.Auth;
         var tenant = PickOne(OptionNames.Tenant, given.Tenant, recorded.Tenant);
 
         // A run that named no endpoint used its cloud's: an endpoint given on resume must be that one.

@@ -22,42 +22,41 @@ public sealed class StepRunner(string runId, JournalWriter journal, IRunObserver
     /// Keyed by resource group, not subscription: Azure RBAC roles are often assigned per resource group, so a refusal in
     /// one says nothing about the next (Learn: "Understand scope for Azure RBAC").
     /// </summary>
-    private readonly ConcurrentDictionary<(string Subscription, string ResourceGroup, string Step), AzureFailure> _refused = new();
+    private readonly ConcurrentDictionary<(string Subscription, string ResourceGroup, JournalStep Step), AzureFailure> _refused = new();
 
-    public async Task<T> RunAsync<T>(VmRef vm, string step, Func<CancellationToken, Task<T>> action, Func<T, JsonNode?> describe, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(VmRef vm, JournalStep step, Func<CancellationToken, Task<T>> action, Func<T, JsonNode?> describe, CancellationToken cancellationToken)
     {
         observer.StepStarted(vm, step);
-        var name = JournalSteps.Parse(step);
         if (_refused.TryGetValue(RefusalKey(vm, step), out var refused))
         {
-            var again = refused with { Message = $"{refused.Message} (not sent: resource group {vm.ResourceGroup} already refused the {step} step in this run)" };
-            await journal.AppendAsync(Finished(vm, name, StepStatus.Failed) with { Message = again.Message, ErrorKind = again.Kind.ToString() });
+            var again = refused with { Message = $"{refused.Message} (not sent: resource group {vm.ResourceGroup} already refused the {step.Name()} step in this run)" };
+            await journal.AppendAsync(Finished(vm, step, StepStatus.Failed) with { Message = again.Message, ErrorKind = again.Kind.ToString() });
             throw new StepFailedException(step, again);
         }
 
-        await journal.AppendAsync(new StepStarted { At = time.GetUtcNow(), RunId = runId, VmId = vm.Id, Step = name });
+        await journal.AppendAsync(new StepStarted { At = time.GetUtcNow(), RunId = runId, VmId = vm.Id, Step = step });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(stepTimeout);
         try
         {
             var result = await action(timeout.Token);
-            await journal.AppendAsync(Succeeded(vm, name, result, describe));
+            await journal.AppendAsync(Succeeded(vm, step, result, describe));
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await journal.AppendAsync(Finished(vm, name, StepStatus.Cancelled) with { Message = "The run was cancelled while this step was in flight." });
+            await journal.AppendAsync(Finished(vm, step, StepStatus.Cancelled) with { Message = "The run was cancelled while this step was in flight." });
             throw;
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
         {
-            var failure = new AzureFailure(AzureErrorKind.Failed, $"The {step} step did not finish within {Format(stepTimeout)} (--step-timeout).");
-            await journal.AppendAsync(Finished(vm, name, StepStatus.Failed) with { Message = failure.Message, ErrorKind = failure.Kind.ToString() });
+            var failure = new AzureFailure(AzureErrorKind.Failed, $"The {step.Name()} step did not finish within {Format(stepTimeout)} (--step-timeout).");
+            await journal.AppendAsync(Finished(vm, step, StepStatus.Failed) with { Message = failure.Message, ErrorKind = failure.Kind.ToString() });
             throw new StepFailedException(step, failure, ex);
         }
         catch (StepFailedException ex)
         {
-            await journal.AppendAsync(Finished(vm, name, StepStatus.Failed) with { Message = ex.Message, ErrorKind = ex.Failure.Kind.ToString() });
+            await journal.AppendAsync(Finished(vm, step, StepStatus.Failed) with { Message = ex.Message, ErrorKind = ex.Failure.Kind.ToString() });
             throw;
         }
         catch (Exception ex)
@@ -68,17 +67,16 @@ public sealed class StepRunner(string runId, JournalWriter journal, IRunObserver
                 _refused.TryAdd(RefusalKey(vm, step), failure);
             }
 
-            await journal.AppendAsync(Finished(vm, name, StepStatus.Failed) with { Message = failure.Message, ErrorKind = failure.Kind.ToString() });
+            await journal.AppendAsync(Finished(vm, step, StepStatus.Failed) with { Message = failure.Message, ErrorKind = failure.Kind.ToString() });
             throw new StepFailedException(step, failure, ex);
         }
     }
 
     /// <summary>A step the engine did itself (diagnose, plan), recorded with what it found.</summary>
-    public Task RecordAsync(VmRef vm, string step, StepStatus status, JsonNode? data)
+    public Task RecordAsync(VmRef vm, JournalStep step, StepStatus status, JsonNode? data)
     {
-        var name = JournalSteps.Parse(step);
-        var record = Finished(vm, name, status) with { Detail = data };
-        if (name == JournalStep.Plan && data?["changes"] is JsonArray changes)
+        var record = Finished(vm, step, status) with { Detail = data };
+        if (step == JournalStep.Plan && data?["changes"] is JsonArray changes)
         {
             // The plan's before-values: what rollback puts back if the remediation's own result is never recorded.
             record = record with { Changes = changes.Deserialize<SettingChange[]>() };
@@ -103,17 +101,17 @@ public sealed class StepRunner(string runId, JournalWriter journal, IRunObserver
     private StepFinished Finished(VmRef vm, JournalStep step, StepStatus status)
         => new() { At = time.GetUtcNow(), RunId = runId, VmId = vm.Id, Step = step, Status = status };
 
-    private static (string, string, string) RefusalKey(VmRef vm, string step) =>
+    private static (string, string, JournalStep) RefusalKey(VmRef vm, JournalStep step) =>
         (vm.SubscriptionId.ToLowerInvariant(), vm.ResourceGroup.ToLowerInvariant(), step);
 
-    private static string Action(string step) => step switch
+    private static string Action(JournalStep step) => step switch
     {
-        JournalSteps.Triage => "read the VM's instance view",
-        JournalSteps.Probe or JournalSteps.Verify => "run the probe script through Run Command",
-        JournalSteps.Snapshot => "snapshot the OS disk",
-        JournalSteps.Remediate => "run the remediation script through Run Command",
-        JournalSteps.Restart => "restart the VM",
-        _ => step,
+        JournalStep.Triage => "read the VM's instance view",
+        JournalStep.Probe or JournalStep.Verify => "run the probe script through Run Command",
+        JournalStep.Snapshot => "snapshot the OS disk",
+        JournalStep.Remediate => "run the remediation script through Run Command",
+        JournalStep.Restart => "restart the VM",
+        _ => step.Name(),
     };
 
     private static string Format(TimeSpan span) => span.TotalMinutes >= 1 && span.Seconds == 0

@@ -38,13 +38,13 @@ public sealed partial class VmPipeline
             return Result(VmOutcome.NeedsAttention, roleNote.Trim(), []);
         }
 
-        var triage = await steps.RunAsync(vm, JournalSteps.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
+        var triage = await steps.RunAsync(vm, JournalStep.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
         if (UseSerial(triage) is not { } serial)
         {
             return Result(VmOutcome.Unreachable, $"{UnreachableReason(triage)} Nothing was put back.", []);
         }
 
-        attempt.Channel = serial ? SerialConsoleChannel : RunCommandChannel;
+        attempt.Channel = ChannelOf(serial);
         var restore = await RemediateAsync(vm, triage, RemediationParameters.Restore(settings), serial, cancellationToken);
         var restored = restore.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray();
         if (restore.Status == RemediationStatus.Blocked)
@@ -54,10 +54,10 @@ public sealed partial class VmPipeline
 
         if (restore.RestartNeeded)
         {
-            triage = await steps.RunAsync(vm, JournalSteps.Restart, ct => ports.Power.RestartAsync(vm, !serial, ct), Describe, cancellationToken);
+            triage = await steps.RunAsync(vm, JournalStep.Restart, ct => ports.Power.RestartAsync(vm, !serial, ct), Describe, cancellationToken);
         }
 
-        var facts = await ProbeAsync(vm, triage, JournalSteps.Verify, serial, cancellationToken);
+        var facts = await ProbeAsync(vm, triage, JournalStep.Verify, serial, cancellationToken);
         var mismatch = settings.Where(c => !Matches(facts, c)).Select(c => c.Setting).ToArray();
         if (mismatch.Length > 0)
         {

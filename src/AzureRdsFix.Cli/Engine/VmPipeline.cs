@@ -21,12 +21,6 @@ namespace AzureRdsFix.Cli.Engine;
 /// </summary>
 public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, string runId, StepRunner steps, TimeProvider time)
 {
-    public const string RunCommandChannel = "RunCommand";
-    public const string SerialConsoleChannel = Azure.SerialConsole.SerialConsoleGuestChannel.ChannelName;
-
-    /// <summary>On resume: the read-back of the snapshot the cut run recorded.</summary>
-    public const string SnapshotCheckStep = "snapshot-check";
-
     private readonly RuleContext _rules = new(args.WarnDays);
     private readonly GuestOperations _guest = new(ports, steps);
 
@@ -45,7 +39,7 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
             return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", attempt.Elapsed());
         }
 
-        var triage = await steps.RunAsync(vm, JournalSteps.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
+        var triage = await steps.RunAsync(vm, JournalStep.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
         if (triage.Os == OsKind.Linux)
         {
             return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", attempt.Elapsed());
@@ -56,10 +50,10 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
             return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), attempt.Elapsed());
         }
 
-        var channel = attempt.Channel = serial ? SerialConsoleChannel : RunCommandChannel;
-        var facts = await ProbeAsync(vm, triage, JournalSteps.Probe, serial, cancellationToken);
+        var channel = attempt.Channel = ChannelOf(serial);
+        var facts = await ProbeAsync(vm, triage, JournalStep.Probe, serial, cancellationToken);
         var diagnosis = Diagnoser.Diagnose(facts, _rules);
-        await steps.RecordAsync(vm, JournalSteps.Diagnose, StepStatus.Succeeded, new JsonObject
+        await steps.RecordAsync(vm, JournalStep.Diagnose, StepStatus.Succeeded, new JsonObject
         {
             ["outcome"] = diagnosis.Outcome.ToString(),
             ["findings"] = new JsonArray(diagnosis.Findings.Select(f => (JsonNode)f.RuleId).ToArray()),
@@ -71,7 +65,7 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
         }
 
         var plan = Planner.Plan(facts, diagnosis, ToRequest(args.Fix));
-        await steps.RecordAsync(vm, JournalSteps.Plan, StepStatus.Succeeded, new JsonObject
+        await steps.RecordAsync(vm, JournalStep.Plan, StepStatus.Succeeded, new JsonObject
         {
             ["outcome"] = plan.Outcome.ToString(),
             ["changes"] = JsonSerializer.SerializeToNode(plan.Changes),
@@ -105,12 +99,12 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
         {
             // After a fix's remediation started, the guest may be changed but not verified: a resumed run finishes it.
             // A rollback puts recorded values back and is simply run again.
-            var final = rollback || ex.Step is not (JournalSteps.Remediate or JournalSteps.Restart or JournalSteps.Verify);
+            var final = rollback || ex.Step is not (JournalStep.Remediate or JournalStep.Restart or JournalStep.Verify);
             var outcome = ex.Failure.Kind == AzureErrorKind.Unreachable ? VmOutcome.Unreachable : VmOutcome.Failed;
             var resumeHint = final ? string.Empty : " The guest may already be changed: resume the run to re-probe and finish this VM.";
-            var reason = outcome == VmOutcome.Unreachable && attempt.Channel == SerialConsoleChannel
+            var reason = outcome == VmOutcome.Unreachable && attempt.Channel == GuestChannelKind.SerialConsole
                 ? ex.Message
-                : $"{(rollback ? $"Rollback {ex.Step}" : Capitalize(ex.Step))} failed: {ex.Message}{resumeHint}";
+                : $"{(rollback ? $"Rollback {ex.Step.Name()}" : Capitalize(ex.Step.Name()))} failed: {ex.Message}{resumeHint}";
             return new PipelineResult(VmResult.For(vm, outcome, reason, attempt.Elapsed(), attempt.Channel, ex.Message), final);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -124,7 +118,7 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
 
     private async Task<VmReport> FixAsync(DiscoveredVm item, TriageFacts triage, ProbeFacts facts, PriorVmState? prior, Diagnosis diagnosis, Func<long> elapsed, bool serial, CancellationToken cancellationToken)
     {
-        var channel = serial ? SerialConsoleChannel : RunCommandChannel;
+        var channel = ChannelOf(serial);
         var vm = item.Vm;
         var fix = args.Fix!;
         var snapshot = prior?.Snapshot;
@@ -134,7 +128,7 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
             var recorded = snapshot;
             snapshot = await steps.RunAsync(
                 vm,
-                SnapshotCheckStep,
+                JournalStep.SnapshotCheck, // on resume: the read-back of the snapshot the cut run recorded
                 ct => ports.Snapshots.GetSnapshotAsync(recorded.Id, ct),
                 s => s is null ? new JsonObject { ["id"] = recorded.Id, ["exists"] = false } : JsonSerializer.SerializeToNode(s),
                 cancellationToken);
@@ -160,7 +154,7 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
             };
             snapshot = await steps.RunAsync(
                 vm,
-                JournalSteps.Snapshot,
+                JournalStep.Snapshot,
                 ct => ports.Snapshots.CreateVerifiedSnapshotAsync(vm, item.OsDiskId, SnapshotNaming.For(runId, vm.Name), tags, ct),
                 s => JsonSerializer.SerializeToNode(s),
                 cancellationToken);
@@ -196,11 +190,11 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
         var restarted = false;
         if (remediation.RestartNeeded && fix.Restart == RestartPolicy.Auto)
         {
-            triage = await steps.RunAsync(vm, JournalSteps.Restart, ct => ports.Power.RestartAsync(vm, !serial, ct), Describe, cancellationToken);
+            triage = await steps.RunAsync(vm, JournalStep.Restart, ct => ports.Power.RestartAsync(vm, !serial, ct), Describe, cancellationToken);
             restarted = true;
         }
 
-        var verified = await ProbeAsync(vm, triage, JournalSteps.Verify, serial, cancellationToken);
+        var verified = await ProbeAsync(vm, triage, JournalStep.Verify, serial, cancellationToken);
         var after = Diagnoser.Diagnose(verified, _rules);
         var summary = string.Join(", ", changes.Where(c => c.Before != c.After).Select(c => $"{c.Setting} {c.Before ?? "(none)"} -> {c.After ?? "(none)"}"));
         if (remediation.RestartNeeded && !restarted)
@@ -219,7 +213,7 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
     /// </summary>
     private async Task<VmReport> FinishResumedFixAsync(VmRef vm, TriageFacts triage, PriorVmState prior, Diagnosis diagnosis, Func<long> elapsed, bool serial, CancellationToken cancellationToken)
     {
-        var channel = serial ? SerialConsoleChannel : RunCommandChannel;
+        var channel = ChannelOf(serial);
         // A remediation whose result was never recorded is read back from the plan made just before it (JournalView).
         var changes = prior.Remediation?.Changes.Select(c => new SettingChange(c.Setting, c.Before, c.After)).ToArray() ?? [];
         var needsRestart = (prior.Remediation?.RestartNeeded ?? true) && !prior.Restarted;
@@ -230,16 +224,16 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
 
         if (needsRestart)
         {
-            triage = await steps.RunAsync(vm, JournalSteps.Restart, ct => ports.Power.RestartAsync(vm, !serial, ct), Describe, cancellationToken);
+            triage = await steps.RunAsync(vm, JournalStep.Restart, ct => ports.Power.RestartAsync(vm, !serial, ct), Describe, cancellationToken);
         }
 
-        var after = Diagnoser.Diagnose(await ProbeAsync(vm, triage, JournalSteps.Verify, serial, cancellationToken), _rules);
+        var after = Diagnoser.Diagnose(await ProbeAsync(vm, triage, JournalStep.Verify, serial, cancellationToken), _rules);
         return after.Outcome is VmOutcome.Healthy or VmOutcome.NotApplicable
             ? Report(vm, VmOutcome.Fixed, $"The change made before the run was cut is in place; verified by a fresh probe{(needsRestart ? " after restart" : string.Empty)} on resume.", diagnosis, elapsed(), channel) with { Snapshot = prior.Snapshot, Changes = changes }
             : Report(vm, VmOutcome.Failed, $"Resumed after the run was cut, verification still finds: {after.Reason}", diagnosis, elapsed(), channel) with { Snapshot = prior.Snapshot, Changes = changes };
     }
 
-    private Task<ProbeFacts> ProbeAsync(VmRef vm, TriageFacts triage, string step, bool serial, CancellationToken cancellationToken)
+    private Task<ProbeFacts> ProbeAsync(VmRef vm, TriageFacts triage, JournalStep step, bool serial, CancellationToken cancellationToken)
         => _guest.ProbeAsync(vm, triage, step, cancellationToken, serial);
 
     private Task<RemediationResult> RemediateAsync(VmRef vm, TriageFacts triage, RemediationParameters parameters, bool serial, CancellationToken cancellationToken)
@@ -251,17 +245,19 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
     /// </summary>
     private bool? UseSerial(TriageFacts triage) => args.Execution.Channel switch
     {
-        "runcommand" => triage.CanRunCommand ? false : null,
-        "serialconsole" => SerialPossible(triage) ? true : null,
+        ChannelChoice.RunCommand => triage.CanRunCommand ? false : null,
+        ChannelChoice.SerialConsole => SerialPossible(triage) ? true : null,
         _ => triage.CanRunCommand ? false : SerialPossible(triage) ? true : null,
     };
+
+    private static GuestChannelKind ChannelOf(bool serial) => serial ? GuestChannelKind.SerialConsole : GuestChannelKind.RunCommand;
 
     private bool SerialPossible(TriageFacts triage) =>
         ports.Serial is { HasCredentials: true } && triage.Os == OsKind.Windows && triage.Power == PowerState.Running;
 
     private static FixRequest ToRequest(FixArguments fix) => new(fix.LicenseServers, fix.RemoveRdsh ? null : fix.LicensingMode, fix.RemoveRdsh, fix.RemoveLicensingRole);
 
-    private static VmReport Report(VmRef vm, VmOutcome outcome, string reason, Diagnosis diagnosis, long durationMs, string? channel)
+    private static VmReport Report(VmRef vm, VmOutcome outcome, string reason, Diagnosis diagnosis, long durationMs, GuestChannelKind? channel)
         => VmResult.For(vm, outcome, reason, durationMs, channel) with { Findings = diagnosis.Findings };
 
     private static JsonNode Describe(TriageFacts triage) => new JsonObject
@@ -278,7 +274,7 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
         PowerState.Deallocated or PowerState.Deallocating => "The VM is deallocated: start it, then run again (Run Command needs a running VM).",
         PowerState.Stopped or PowerState.Stopping => "The VM is stopped: start it, then run again (Run Command needs a running VM).",
         PowerState.Running when !triage.ExtensionOperationsAllowed => "Extension operations are turned off on this VM (osProfile.allowExtensionOperations is false), so Run Command, an extension, cannot reach the guest; nothing was sent. Allow extension operations or check the VM by hand.",
-        PowerState.Running when triage.Agent != AgentState.Ready && args.Execution.Channel == "runcommand" =>
+        PowerState.Running when triage.Agent != AgentState.Ready && args.Execution.Channel == ChannelChoice.RunCommand =>
             $"The VM agent is {(triage.Agent == AgentState.NotReady ? "Not Ready" : "not reporting")}, so Run Command cannot reach the guest; check the agent, or let the tool use the serial console (--channel auto with {OptionNames.SerialUser} and {OptionNames.SerialPasswordVariable}).",
         PowerState.Running when triage.Agent != AgentState.Ready =>
             $"The VM agent is {(triage.Agent == AgentState.NotReady ? "Not Ready" : "not reporting")}, so Run Command cannot reach the guest; give {OptionNames.SerialUser} (and {OptionNames.SerialDomain}) with the password in {OptionNames.SerialPasswordVariable} to reach it over the serial console, or check the agent.",
@@ -311,7 +307,7 @@ internal sealed class VmAttempt(TimeProvider time)
 {
     private readonly long _started = time.GetTimestamp();
 
-    public string? Channel { get; set; }
+    public GuestChannelKind? Channel { get; set; }
 
     public long Elapsed() => (long)time.GetElapsedTime(_started).TotalMilliseconds;
 }

@@ -1,3 +1,4 @@
+using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Reporting;
 
@@ -8,7 +9,7 @@ public interface IRunObserver
 {
     void Discovered(VmRef vm);
 
-    void StepStarted(VmRef vm, string step);
+    void StepStarted(VmRef vm, JournalStep step);
 
     void Completed(VmReport report);
 

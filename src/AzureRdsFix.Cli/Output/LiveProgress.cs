@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Reporting;
 using Spectre.Console;
@@ -21,7 +22,7 @@ public sealed class LiveProgress(IAnsiConsole console) : IRunObserver
         _stageByVm[vm.Id] = "queued";
     }
 
-    public void StepStarted(VmRef vm, string step) => _stageByVm[vm.Id] = step;
+    public void StepStarted(VmRef vm, JournalStep step) => _stageByVm[vm.Id] = step.Name();
 
     public void Completed(VmReport report)
     {

@@ -1,3 +1,4 @@
+using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Reporting;
 
@@ -12,7 +13,7 @@ public sealed class PlainProgress(TextWriter writer) : IRunObserver
 
     public void Discovered(VmRef vm) => Interlocked.Increment(ref _discovered);
 
-    public void StepStarted(VmRef vm, string step)
+    public void StepStarted(VmRef vm, JournalStep step)
     {
     }
 
@@ -40,7 +41,7 @@ public sealed class SilentProgress : IRunObserver
     {
     }
 
-    public void StepStarted(VmRef vm, string step)
+    public void StepStarted(VmRef vm, JournalStep step)
     {
     }
 
