@@ -1,4 +1,5 @@
 using AzureRdsFix.Azure.Connection;
+using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 
 namespace AzureRdsFix.Cli.Arguments;
@@ -72,7 +73,7 @@ public sealed record FixArguments(
 
 /// <summary>scan, plan and fix share these; <see cref="Fix"/> is null for scan.</summary>
 public sealed record RunArguments(
-    string Command,
+    RunCommand Command,
     ScopeArguments Scope,
     ConnectionArguments Connection,
     ExecutionArguments Execution,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AzureRdsFix.Azure.Connection;
+using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 
 namespace AzureRdsFix.Cli.Arguments;
@@ -70,7 +71,7 @@ public sealed class RunOptions
     }
 
     /// <summary>Binds and validates; throws <see cref="UsageException"/> with one sentence on bad input.</summary>
-    public RunArguments Bind(ParseResult result, string command)
+    public RunArguments Bind(ParseResult result, RunCommand command)
     {
         var scope = new ScopeArguments(
             result.GetValue(Subscription)!.Select(ValidateSubscription).ToArray(),
@@ -91,7 +92,7 @@ public sealed class RunOptions
             throw new UsageException($"{OptionNames.WarnDays} {warnDays} is out of range: expected a whole number of days from 0 to 180.");
         }
 
-        return new RunArguments(command, scope, connection, execution, output, warnDays, command == "scan" ? null : BindFix(result));
+        return new RunArguments(command, scope, connection, execution, output, warnDays, command == RunCommand.Scan ? null : BindFix(result));
     }
 
     /// <summary>How the engine reaches and paces the guests: rollback takes these as scan, plan and fix do.</summary>

@@ -49,7 +49,7 @@ public sealed class EngineRun(CliServices services)
         }
 
         using var reports = result.Journal.Reports();
-        var report = RunOutput.Report(result.Journal, reports, args.Command, startedAt, services.Time.GetUtcNow());
+        var report = RunOutput.Report(result.Journal, reports, args.Command.Name(), startedAt, services.Time.GetUtcNow());
         return await RunOutput.FinishAsync(services, report, args.Output, folder.OutDir, journal, result.Cancelled, result.AuthFailedEverywhere, expiry.Message);
     }
 
@@ -58,7 +58,7 @@ public sealed class EngineRun(CliServices services)
     {
         At = at,
         RunId = runId,
-        Command = RunCommands.Parse(args.Command),
+        Command = args.Command,
         ToolVersion = ToolVersion.Current,
         Scope = new RecordedScope
         {

@@ -26,7 +26,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             options.AddFixOptions(command, withYes: name == "fix");
         }
 
-        command.SetAction((result, ct) => ExecuteAsync(options.Bind(result, name) with { Given = GivenOptions(result) }, ct));
+        command.SetAction((result, ct) => ExecuteAsync(options.Bind(result, RunCommands.Parse(name)) with { Given = GivenOptions(result) }, ct));
         return command;
     }
 
@@ -35,7 +35,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         var currentDirectory = services.Environment.CurrentDirectory;
         var resumePath = args.Execution.ResumePath is { } given ? Path.GetFullPath(given, currentDirectory) : null;
         var resume = resumePath is null ? ResumeState.None : ResumeState.From(JournalView.Open(resumePath));
-        if (resume.Command is { } earlier && earlier.Name() != args.Command)
+        if (resume.Command is { } earlier && earlier != args.Command)
         {
             throw new UsageException(earlier == RunCommand.Rollback
                 ? $"{OptionNames.Resume} '{args.Execution.ResumePath}' is the journal of a rollback run: run rollback again with {OptionNames.Journal} of the fix run it undid."
@@ -47,7 +47,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
 
         var runId = resume.RunId ?? RunIdentity.NewRunId(services.Time);
         var folder = RunFolder.Choose(currentDirectory, args.Output.OutDir, args.Execution.JournalPath, resumePath, runId);
-        if (args.Fix is { Yes: false } && args.Command == "fix" && !await Confirmation.AskAsync(
+        if (args.Fix is { Yes: false } && args.Command == RunCommand.Fix && !await Confirmation.AskAsync(
                 services.IO,
                 "fix",
                 "fix will snapshot the OS disk of every VM it changes, change Remote Desktop licensing in-guest and may restart VMs."))

@@ -31,7 +31,7 @@ public sealed class RollbackCommand(CliServices services, RunOptions options)
         command.SetAction((result, ct) => ExecuteAsync(
             result.GetValue(_journal)!,
             new RunArguments(
-                "rollback",
+                RunCommand.Rollback,
                 new ScopeArguments([], [], [], [], null),
                 options.BindConnection(result),
                 options.BindExecution(result),

@@ -71,12 +71,12 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
             ["changes"] = JsonSerializer.SerializeToNode(plan.Changes),
         });
 
-        if (args.Command == "fix" && !plan.HasChanges && prior is { Snapshot: not null, RemediationStarted: true })
+        if (args.Command == RunCommand.Fix && !plan.HasChanges && prior is { Snapshot: not null, RemediationStarted: true })
         {
             return await FinishResumedFixAsync(vm, triage, prior, diagnosis, attempt.Elapsed, serial, cancellationToken);
         }
 
-        if (args.Command == "plan" || !plan.HasChanges)
+        if (args.Command == RunCommand.Plan || !plan.HasChanges)
         {
             return Report(vm, plan.Outcome, plan.Reason, diagnosis, attempt.Elapsed(), channel) with { Changes = plan.Changes };
         }
