@@ -25,6 +25,9 @@ public static class RunOutput
         Totals = journal.Fold.Totals,
     };
 
+    /// <summary>A rollback is not resumed: it puts recorded values back, so it is simply run again on the fix journal.</summary>
+    private static readonly string RollbackAgain = $"Run the rollback again with {OptionNames.Journal} of the fix run to finish it.";
+
     /// <param name="stoppedBecause">Why the run was stopped from inside (e.g. the access token expired): exit 3 with that sentence.</param>
     public static async Task<int> FinishAsync(CliServices services, RunReport report, OutputArguments output, string outDir, JournalWriter? journal, bool cancelled, bool authFailedEverywhere, string? stoppedBecause = null)
     {
@@ -55,7 +58,9 @@ public static class RunOutput
 
         if (stoppedBecause is not null)
         {
-            var resume = journal is null ? string.Empty : $" In-flight steps are recorded; continue with: azrdsfix {report.Command} {OptionNames.Resume} {journal.Path}";
+            var resume = journal is null ? string.Empty : report.Command == "rollback"
+                ? $" In-flight steps are recorded. {RollbackAgain}"
+                : $" In-flight steps are recorded; continue with: azrdsfix {report.Command} {OptionNames.Resume} {journal.Path}";
             await io.Error.WriteLineAsync($"azrdsfix: {stoppedBecause}{resume}");
             return ExitCodes.ToolFailure;
         }
@@ -65,7 +70,9 @@ public static class RunOutput
             // Runnable as printed: the resumed run takes scope, fix and connection from the journal; fix without a
             // terminal needs --yes.
             var yes = report.Command == "fix" ? $" {OptionNames.Yes}" : string.Empty;
-            var resume = journal is null ? string.Empty : $" Continue with: azrdsfix {report.Command} {OptionNames.Resume} {Quote(journal.Path)}{yes}";
+            var resume = journal is null ? string.Empty : report.Command == "rollback"
+                ? $" {RollbackAgain}"
+                : $" Continue with: azrdsfix {report.Command} {OptionNames.Resume} {Quote(journal.Path)}{yes}";
             await io.Error.WriteLineAsync($"azrdsfix: cancelled; in-flight steps are recorded.{resume}");
             return ExitCodes.Cancelled;
         }
