@@ -16,8 +16,7 @@ public sealed class RollbackEngineTests
 {
     private const string AgentNotReady = "rdsh-dev-02";
     private const string Server = "ls01.contoso.com";
-
-    private static readonly Dictionary<string, string?> Password = new() { ["AZRDSFIX_SERIAL_PASSWORD"] = SerialConsoleSimulation.DefaultPassword };
+    private static readonly Dictionary<string, string?> Password = SerialConsoleChannelTests.Password;
 
     [Fact]
     public async Task Rollback_FixedOverSerialConsoleAgentStillNotReady_RolledBackOverTheSerialConsole()

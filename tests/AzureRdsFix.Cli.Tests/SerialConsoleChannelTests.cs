@@ -14,7 +14,8 @@ public sealed class SerialConsoleChannelTests
     private const string AgentNotReady = "rdsh-dev-02";
     private const string Server = "ls01.contoso.com";
 
-    private static readonly Dictionary<string, string?> Password = new() { ["AZRDSFIX_SERIAL_PASSWORD"] = SerialConsoleSimulation.DefaultPassword };
+    /// <summary>The simulator's serial console account password, as the environment gives it.</summary>
+    internal static readonly Dictionary<string, string?> Password = new() { ["AZRDSFIX_SERIAL_PASSWORD"] = SerialConsoleSimulation.DefaultPassword };
 
     [Fact]
     public async Task Fix_AgentNotReadyWithSerialAccount_FixedOverTheSerialConsoleWithSnapshotFirst()
