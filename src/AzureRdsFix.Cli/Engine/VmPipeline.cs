@@ -19,7 +19,7 @@ namespace AzureRdsFix.Cli.Engine;
 /// restart, verify. Every path ends in exactly one <see cref="VmReport"/>; no in-guest change happens without a snapshot
 /// recorded as Succeeded.
 /// </summary>
-public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runId, StepRunner steps, TimeProvider time)
+public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runId, StepRunner steps, TimeProvider time, FleetLicenseServers? fleet = null)
 {
     public const string RunCommandChannel = "RunCommand";
     public const string SerialConsoleChannel = Azure.SerialConsole.SerialConsoleGuestChannel.ChannelName;
@@ -28,22 +28,31 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
     public const string SnapshotCheckStep = "snapshot-check";
 
     private readonly RuleContext _rules = new(args.WarnDays);
+    private readonly FleetLicenseServers _fleet = fleet ?? new FleetLicenseServers(args.Fix?.LicenseServers ?? []);
     private readonly GuestOperations _guest = new(ports, steps);
 
     /// <summary>
     /// Runs the VM's way through the tool. The result is final unless a step after the remediation started failed: then
     /// the guest may be changed but not verified, and a resumed run re-probes the VM and finishes it.
     /// </summary>
-    public async Task<PipelineResult> ProcessAsync(DiscoveredVm item, PriorVmState? prior, CancellationToken cancellationToken)
+    public Task<PipelineResult> ProcessAsync(DiscoveredVm item, PriorVmState? prior, CancellationToken cancellationToken)
+        => ProcessAsync(item, prior, deferred: null, cancellationToken);
+
+    /// <summary>A VM deferred after its probe (<see cref="PipelineResult.Deferred"/>), once every other VM of the run was probed.</summary>
+    public Task<PipelineResult> ContinueAsync(DeferredVm deferred, PriorVmState? prior, CancellationToken cancellationToken)
+        => ProcessAsync(deferred.Item, prior, deferred, cancellationToken);
+
+    private async Task<PipelineResult> ProcessAsync(DiscoveredVm item, PriorVmState? prior, DeferredVm? deferred, CancellationToken cancellationToken)
     {
         var final = true;
+        DeferredVm? deferNow = null;
         var report = await ProcessCoreAsync();
-        return new PipelineResult(report, final);
+        return new PipelineResult(report, final) { Deferred = deferNow };
 
         async Task<VmReport> ProcessCoreAsync()
         {
         var vm = item.Vm;
-        var started = time.GetTimestamp();
+        var started = deferred?.StartedAt ?? time.GetTimestamp();
         long Elapsed() => (long)time.GetElapsedTime(started).TotalMilliseconds;
         string? channel = null;
         try
@@ -53,20 +62,40 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
                 return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", Elapsed());
             }
 
-            var triage = await steps.RunAsync(vm, JournalSteps.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
-            if (triage.Os == OsKind.Linux)
+            TriageFacts triage;
+            bool serial;
+            ProbeFacts facts;
+            if (deferred is not null)
             {
-                return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", Elapsed());
+                (triage, serial, facts) = (deferred.Triage, deferred.Serial, deferred.Facts);
+                channel = serial ? SerialConsoleChannel : RunCommandChannel;
+            }
+            else
+            {
+                triage = await steps.RunAsync(vm, JournalSteps.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
+                if (triage.Os == OsKind.Linux)
+                {
+                    return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", Elapsed());
+                }
+
+                if (UseSerial(triage) is not { } useSerial)
+                {
+                    return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), Elapsed());
+                }
+
+                serial = useSerial;
+                channel = serial ? SerialConsoleChannel : RunCommandChannel;
+                facts = await ProbeAsync(vm, triage, JournalSteps.Probe, serial, cancellationToken);
+                _fleet.Observe(facts);
+                if (FleetLicenseServers.DependsOnFleet(facts))
+                {
+                    // Whether its licensing role is used depends on every session host of the run: diagnosed at the end.
+                    deferNow = new DeferredVm(item, triage, serial, facts, started);
+                    return VmResult.For(vm, VmOutcome.NotApplicable, "Waiting for the rest of the run to be probed.", Elapsed(), channel);
+                }
             }
 
-            if (UseSerial(triage) is not { } serial)
-            {
-                return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), Elapsed());
-            }
-
-            channel = serial ? SerialConsoleChannel : RunCommandChannel;
-            var facts = await ProbeAsync(vm, triage, JournalSteps.Probe, serial, cancellationToken);
-            var diagnosis = Diagnoser.Diagnose(facts, _rules);
+            var diagnosis = Diagnoser.Diagnose(facts, deferred is null ? _rules : _rules with { FleetLicenseServers = _fleet.Current });
             await steps.RecordAsync(vm, JournalSteps.Diagnose, StepStatus.Succeeded, new JsonObject
             {
                 ["outcome"] = diagnosis.Outcome.ToString(),
@@ -301,8 +330,17 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
 
-/// <summary>One VM's report, and whether it is final (a resumed run skips final VMs).</summary>
-public sealed record PipelineResult(VmReport Report, bool Final = true);
+/// <summary>
+/// One VM's report, and whether it is final (a resumed run skips final VMs). Deferred: the VM was probed but its
+/// diagnosis waits for the rest of the run (RDS008's fleet check); the report is a placeholder nobody records.
+/// </summary>
+public sealed record PipelineResult(VmReport Report, bool Final = true)
+{
+    public DeferredVm? Deferred { get; init; }
+}
+
+/// <summary>A VM probed and set aside until every other VM of the run was probed.</summary>
+public sealed record DeferredVm(DiscoveredVm Item, TriageFacts Triage, bool Serial, ProbeFacts Facts, long StartedAt);
 
 /// <summary>What an earlier, cut run recorded about a VM (from --resume): its snapshot, whether remediation started, its result if recorded, whether the VM was restarted since.</summary>
 public sealed record PriorVmState(SnapshotInfo? Snapshot, bool RemediationStarted, RemediationResult? Remediation = null, bool Restarted = false);
