@@ -133,8 +133,8 @@ function Resolve-HostAddress {
 
 function Connect-TcpPort {
     # One TcpClient connect to one address, bounded by a timeout: 'open', 'closed' (refused or failed) or 'timeout'.
-    # Test-NetConnection pings first and waits for the OS connect timeout (about 21 s); closing the client abandons a
-    # connect still pending.
+    # Test-NetConnection pings first and waits for the OS connect timeout (about 21 s by default); closing the client
+    # abandons a connect still pending.
     param([System.Net.IPAddress] $Address, [int] $Port, [int] $TimeoutMilliseconds)
     $client = New-Object System.Net.Sockets.TcpClient($Address.AddressFamily)
     try {
