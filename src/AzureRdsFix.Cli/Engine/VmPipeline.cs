@@ -203,6 +203,7 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
             var reason = remediation.Blocked switch
             {
                 RemediationBlock.GroupPolicy => $"Group Policy sets {PolicyValues(facts)}, so nothing was changed locally: fix it in Group Policy.",
+                RemediationBlock.LicensesInstalled => $"{remediation.Error?.Message} [{remediation.Error?.ErrorId}] Nothing was changed: move or remove the CALs first.",
                 RemediationBlock.NotRestorable => $"The current {string.Join(" and ", remediation.Changes.Where(c => c.BeforeType is not null).Select(c => $"{c.Setting} ({c.BeforeType})"))} could not be put back by a rollback exactly as it is, so nothing was changed; the raw value is in the journal.",
                 _ => $"The guest cannot reach {string.Join(", ", remediation.Unreachable)} on TCP 135, so it was not configured; nothing was changed.",
             };
