@@ -11,7 +11,7 @@ public sealed record RemediationResult
     /// <summary><see cref="RemediationStatus"/>: Applied, NoChange or Blocked.</summary>
     [JsonPropertyName("status")] public string? Status { get; init; }
 
-    /// <summary>Why nothing was changed when <see cref="Status"/> is Blocked: GroupPolicy or Unreachable.</summary>
+    /// <summary>Why nothing was changed when <see cref="Status"/> is Blocked: <see cref="RemediationBlock"/>.</summary>
     [JsonPropertyName("blocked")] public string? Blocked { get; init; }
 
     [JsonPropertyName("unreachable")] public IReadOnlyList<string> Unreachable { get; init; } = [];
@@ -68,6 +68,12 @@ public static class RemediationBlock
 
     /// <summary>A current value a rollback could not put back exactly (type, characters, entry count): left unchanged.</summary>
     public const string NotRestorable = "NotRestorable";
+
+    /// <summary>
+    /// RD Licensing was not removed because its CAL key packs hold licenses (Win32_TSLicenseKeyPack TotalLicenses or
+    /// IssuedLicenses above 0) or could not be read; <see cref="RemediationResult.Error"/> says which. Nothing changed.
+    /// </summary>
+    public const string LicensesInstalled = "LicensesInstalled";
 }
 
 public static class RemediationSettings

@@ -32,9 +32,9 @@ public sealed record SimulationOptions
 
 /// <summary>
 /// Real-world durations the simulator scales by the latency scale. Each long-running operation takes a duration drawn
-/// uniformly between its minimum and maximum (rough figures from Azure: a Run Command 20–60 s, a restart 30–120 s, an
-/// incremental snapshot 5–15 s); an agent that does not answer fails the Run Command only after many minutes (simulated
-/// as 2 min, so a 0.05 scale waits 6 s, not 20 min).
+/// uniformly between its minimum and maximum (rough figures from Azure: a Run Command 20–60 s, a restart 30–120 s plus
+/// the agent's start-up 5–30 s, an incremental snapshot 5–15 s); an agent that does not answer fails the Run Command
+/// only after many minutes (simulated as 2 min, so a 0.05 scale waits 6 s, not 20 min).
 /// </summary>
 public static class SimulatedDurations
 {
@@ -45,6 +45,14 @@ public static class SimulatedDurations
     public static readonly TimeSpan Snapshot = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan SnapshotMax = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan AgentTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// After the restart operation reports done, the guest still boots and the VM agent starts and reports its first
+    /// status (rough: 5–30 s; the platform reads the agent's status every few seconds once it runs): until then the
+    /// instance view shows the status from before the restart.
+    /// </summary>
+    public static readonly TimeSpan AgentStart = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan AgentStartMax = TimeSpan.FromSeconds(30);
 
     /// <summary>How old the agent's last Ready status is, at most, when read (it reports periodically).</summary>
     public static readonly TimeSpan AgentReportAge = TimeSpan.FromSeconds(17);

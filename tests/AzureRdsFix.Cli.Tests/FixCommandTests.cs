@@ -120,6 +120,40 @@ public sealed class FixCommandTests
     }
 
     [Fact]
+    public async Task RemoveLicensingRole_KeepsTheRoleASessionHostInTheRunNames()
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+        // rdsh-prod-03 names the licensing VM (computer LIC-01) besides its own server; it is listed before lic-prod-01
+        // and probed in parallel with it, so only a fleet-wide check can know.
+        sim.Azure.Fleet.Vm("rdsh-prod-03").Guest!.Registry.Set(LicenseServers, "SpecifiedLicenseServers", RegistryValue.FromMultiString(["ls01.contoso.com", "LIC-01.contoso.com"]));
+
+        await sim.RunAsync("scan", "--out", sim.Out("scan"), "--quiet");
+        var scanned = SimulatorSession.ReadReport(sim.Out("scan")).Vms.Single(v => v.Name == "lic-prod-01");
+        scanned.Findings.Should().NotContain(f => f.RuleId == "RDS008", "a session host of the run uses this license server");
+        scanned.Reason.Should().Contain("in use").And.Contain("LIC-01");
+
+        var result = await sim.RunAsync("fix", "--out", sim.Out("fix"), "--remove-licensing-role", "--license-server", "ls01.contoso.com", "--yes", "--max-parallel", "1");
+
+        var lic = SimulatorSession.ReadReport(sim.Out("fix")).Vms.Single(v => v.Name == "lic-prod-01");
+        lic.Outcome.Should().Be(VmOutcome.NotApplicable, lic.Reason + result.StdErr);
+        lic.Snapshot.Should().BeNull("nothing is removed, so no snapshot is taken");
+        sim.Azure.Fleet.Vm("lic-prod-01").Guest!.Features!["RDS-Licensing"].Should().Be("Installed");
+    }
+
+    [Fact]
+    public async Task RemoveLicensingRole_RefusesTheServerTheFixItselfNames()
+    {
+        await using var sim = await SimulatorSession.StartAsync();
+
+        await sim.RunAsync("fix", "--out", sim.Out("fix"), "--remove-licensing-role", "--license-server", "LIC-01", "--yes", "--vm", "lic-prod-01");
+
+        var lic = SimulatorSession.ReadReport(sim.Out("fix")).Vms.Single();
+        lic.Outcome.Should().Be(VmOutcome.NotApplicable, lic.Reason);
+        lic.Reason.Should().Contain("in use");
+        sim.Azure.Fleet.Vm("lic-prod-01").Guest!.Features!["RDS-Licensing"].Should().Be("Installed");
+    }
+
+    [Fact]
     public async Task Rollback_RemovedRole_PointsToTheSnapshotInsteadOfPretending()
     {
         await using var sim = await SimulatorSession.StartAsync();

@@ -47,9 +47,16 @@ public sealed class GuestOutputTests
         facts.GraceDays.Should().Be((int?)expected["graceDays"]);
         facts.Reach.Should().HaveCount(expected["reach"]!.AsArray().Count);
         facts.Reach.Select(r => r.LsStatus).Should().Equal(expected["reach"]!.AsArray().Select(r => (int?)r!["lsStatus"]));
-        facts.Events.GraceExpiredNoServer.Should().Be((int)expected["events"]!["1128"]!);
+        facts.Reach.Select(r => r.Tcp135).Should().Equal(expected["reach"]!.AsArray().Select(r => (string)r!["tcp135"]!));
+        facts.Reach.Select(r => r.Address).Should().Equal(expected["reach"]!.AsArray().Select(r => (string?)r!["address"]));
+        facts.Is64BitProcess.Should().Be((bool?)expected["is64BitProcess"]);
+        facts.Events.RcmAdmin?.ModeNotConfigured.Should().Be((int?)expected["events"]!["rcmAdmin"]?["1069"]);
+        (facts.Events.RcmAdmin is null).Should().Be(expected["events"]!["rcmAdmin"] is null);
+        facts.Events.SystemLog?.LicenseAttributesNotUpdated.Should().Be((int?)expected["events"]!["system"]?["4105"]);
         facts.LicensingRole.Should().Be((string?)expected["licensingRole"]);
-        facts.Warnings.Should().HaveCount(expected["warnings"]!.AsArray().Count);
+        facts.KeyPacks.Should().Be((int?)expected["keyPacks"]);
+        facts.Warnings.Select(w => w.ErrorId).Should().Equal(expected["warnings"]!.AsArray().Select(w => (string?)w!["errorId"]));
+        facts.Warnings.Should().NotContain(w => string.IsNullOrEmpty(w.ErrorId));
     }
 
     [Fact]
@@ -61,7 +68,8 @@ public sealed class GuestOutputTests
         facts.EffectiveMode.Should().Be(5);
         facts.EffectiveServers.Should().BeEmpty();
         facts.PolicyManaged.Should().BeFalse();
-        facts.Events.Total.Should().Be(10);
+        facts.Events.Total.Should().Be(4);
+        facts.Events.RcmAdmin!.ModeNotConfigured.Should().Be(4);
     }
 
     [Fact]
@@ -72,7 +80,31 @@ public sealed class GuestOutputTests
         facts.PolicyManaged.Should().BeTrue();
         facts.EffectiveMode.Should().Be(2);
         facts.EffectiveServers.Should().Equal("oldls.contoso.com");
-        facts.Reach.Should().Equal(new Reachability("oldls.contoso.com", true, false) { LsStatus = 6 });
+        facts.Reach.Should().Equal(new Reachability("oldls.contoso.com", true, false) { Address = "10.0.0.4", LsStatus = 6 });
+    }
+
+    [Fact]
+    public void Parse_NewFidelityFields_AreRead()
+    {
+        ParseProbe("wow64-host").Is64BitProcess.Should().BeFalse();
+        ParseProbe("licensing-role-with-cals").KeyPacks.Should().Be(1);
+        ParseProbe("no-rcm-log").Events.RcmAdmin.Should().BeNull();
+        ParseProbe("no-rcm-log").Warnings.Should().Equal(new ProbeWarning(
+            "RemoteConnectionManager Admin log could not be read: There is not an event log on the loca", "NoMatchingLogsFound 0x80131500"));
+        ParseProbe("many-servers").Reach.Select(r => r.Tcp135).Should().Equal("open", "timeout", "dnsFailed", "dnsFailed");
+    }
+
+    [Fact]
+    public void Parse_LicensesInstalledRefusal_CarriesTheErrorId()
+    {
+        var expected = Fixtures.RemediateCase("remove-licensing-role-cals-installed")["expectedOutput"]!;
+
+        var result = GuestOutput.Parse<RemediationResult>(Run("AZRDSFIX remediate " + expected.ToJsonString()), "remediate").Value!;
+
+        result.Status.Should().Be(RemediationStatus.Blocked);
+        result.Blocked.Should().Be(RemediationBlock.LicensesInstalled);
+        result.Error!.ErrorId.Should().Be("LicensesInstalled");
+        result.Changes.Should().OnlyContain(c => !c.Changed);
     }
 
     [Theory]
@@ -100,7 +132,7 @@ public sealed class GuestOutputTests
         var output = GuestOutput.Parse<ProbeFacts>(Run(stdout), "probe");
 
         output.Succeeded.Should().BeTrue();
-        output.Value!.Reach.Should().Equal(new Reachability("ls01.contoso.com", true, true) { LsStatus = 11 });
+        output.Value!.Reach.Should().Equal(new Reachability("ls01.contoso.com", true, true) { Address = "10.0.0.4", LsStatus = 11 });
     }
 
     [Fact]

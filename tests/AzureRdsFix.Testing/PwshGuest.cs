@@ -197,8 +197,8 @@ public sealed partial class PwshGuest : IDisposable
     /// <item>TermService looks for its license server at start. GetTStoLSConnectivityStatus answers what it found, so it is
     ///   derived here and nowhere else: when RDSH is installed (component cache InstallState 1 or feature Installed), the
     ///   effective mode (policy LicensingMode, else local) is 2 or 4, and an effective server (policy LicenseServers if
-    ///   non-empty, else SpecifiedLicenseServers; the first 4) resolves (IP literal or network.dns) and answers on TCP 135
-    ///   (network.tcp135), getTStoLSConnectivityStatus answers 11 (VALID_LS) for every server. Otherwise it is left as it was, and so are graceDays
+    ///   non-empty, else SpecifiedLicenseServers; the first 4) resolves (IP literal, or network.dns and not network.dnsTimeout)
+    ///   and its first address is open on TCP 135 (network.tcp135), getTStoLSConnectivityStatus answers 11 (VALID_LS) for every server. Otherwise it is left as it was, and so are graceDays
     ///   and the 30-day event counts (a licensed host logs no new lockout events; old ones age out on their own).</item>
     /// </list>
     /// Core's rules do not need the status to call a fixed VM Healthy (RDS001/RDS002 look at mode and reach; only
@@ -256,10 +256,17 @@ public sealed partial class PwshGuest : IDisposable
         var mode = Number(guest, PolicyKey, "LicensingMode") ?? Number(guest, ModeKey, "LicensingMode");
         var policyServers = Split(Value(guest, PolicyKey, "LicenseServers")?.GetValue<string>());
         var servers = policyServers.Count > 0 ? policyServers : Strings(Value(guest, ServersKey, "SpecifiedLicenseServers"));
-        var dns = Strings(guest["network"]?["dns"]);
-        var tcp135 = Strings(guest["network"]?["tcp135"]);
-        bool Listed(IReadOnlyList<string> list, string host) => list.Contains(host, StringComparer.OrdinalIgnoreCase);
-        var reachable = servers.Take(4).Any(s => (IsIpLiteral(s) || Listed(dns, s)) && Listed(tcp135, s));
+        var dns = guest["network"]?["dns"] as JsonObject ?? [];
+        var dnsTimeout = Strings(guest["network"]?["dnsTimeout"]);
+        var tcp135 = guest["network"]?["tcp135"] as JsonObject ?? [];
+        string? Address(string host) => IsIpLiteral(host)
+            ? IPAddress.Parse(host).ToString()
+            : dnsTimeout.Contains(host, StringComparer.OrdinalIgnoreCase)
+                ? null
+                : Strings(dns.FirstOrDefault(d => string.Equals(d.Key, host, StringComparison.OrdinalIgnoreCase)).Value).FirstOrDefault();
+        bool Open(string? address) => address is not null
+            && string.Equals(tcp135.FirstOrDefault(t => string.Equals(t.Key, address, StringComparison.OrdinalIgnoreCase)).Value?.GetValue<string>(), "open", StringComparison.Ordinal);
+        var reachable = servers.Take(4).Any(s => Open(Address(s)));
         return rdshInstalled && mode is 2 or 4 && reachable;
     }
 

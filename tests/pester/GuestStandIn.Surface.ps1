@@ -14,6 +14,10 @@
 #   network   Resolve-DnsName, Test-NetConnection
 #   events    Get-WinEvent
 #   services  Get-Service, Restart-Service
+# and the .NET calls the scripts make through small wrappers of their own (GuestHelpers.Include.ps1), answered here by
+# global aliases of the wrappers' names (an alias is resolved before the script's function of the same name):
+#   Resolve-HostAddress ([System.Net.Dns]), Connect-TcpPort (TcpClient), Test-Is64BitProcess, Open-RegistryBaseKey64
+#   (RegistryKey.OpenBaseKey(LocalMachine, Registry64): a RegistryKey-like object over the same registry map).
 #
 # Modelling choices (where the fixture format is silent):
 # - The registry map holds the keys that matter; the ancestors of a key in the map exist too (as on Windows), without
@@ -28,10 +32,16 @@
 #   LicensingMode (DWord) and SpecifiedLicenseServers (MultiString), as Windows does.
 # - Uninstall-WindowsFeature sets the feature to Available (Removed with -Remove) and the ServerComponentCache
 #   InstallState of that feature, when present, to 0; TerminalServerMode changes only at the restart.
-# - DNS: names in network.dns resolve (to made-up 10.0.0.x addresses); IP literals resolve to themselves.
-#   TCP: hosts in network.tcp135 answer on port 135, nothing answers on other ports. Names compare case-insensitively.
-# - Events: "events" counts per id are in Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin, spread over
-#   the last 29 days, newest first; other logs exist and are empty.
+# - DNS: network.dns maps a name to its addresses; names in network.dnsTimeout do not answer in time; IP literals
+#   resolve to themselves. TCP: network.tcp135 maps an address to open or timeout for port 135; any other address or
+#   port refuses. Names compare case-insensitively.
+# - Events: "events.rcmAdmin" counts per id are in Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin,
+#   "events.system" counts in the System log from provider Microsoft-Windows-TerminalServices-Licensing, spread over
+#   the last 29 days, newest first; a channel mapped to null does not exist (NoMatchingLogsFound); other logs exist and
+#   are empty.
+# - is64BitProcess false: Test-Is64BitProcess answers false, so the scripts use Open-RegistryBaseKey64; WOW64
+#   redirection of the provider cmdlets is not modelled here (the Pester stand-in, GuestFixture.TestHelpers.ps1, does).
+# - Win32_TSLicenseKeyPack (root\cimv2) lists "licenseKeyPacks"; null or absent: the class does not exist.
 # - Services exist and run: TermService, UmRdpService, SessionEnv, WinRM, and TermServLicensing when RDS-Licensing is
 #   Installed. Restart-Service changes nothing in the state.
 
@@ -41,6 +51,10 @@ $global:GuestStandInModeKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal S
 $global:GuestStandInServersKey = 'HKLM:\SYSTEM\CurrentControlSet\Services\TermService\Parameters\LicenseServers'
 $global:GuestStandInPolicyKey = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
 $global:GuestStandInComponentCache = 'HKLM:\SOFTWARE\Microsoft\ServerManager\ServicingStorage\ServerComponentCache'
+$global:GuestStandInChannels = @(
+    [pscustomobject]@{ Key = 'rcmAdmin'; Log = $global:GuestStandInRcmLog; Provider = $global:GuestStandInRcmProvider }
+    [pscustomobject]@{ Key = 'system'; Log = 'System'; Provider = 'Microsoft-Windows-TerminalServices-Licensing' }
+)
 
 function global:GuestStandIn_NewMap {
     return , ([System.Collections.Specialized.OrderedDictionary]::new([System.StringComparer]::OrdinalIgnoreCase))
@@ -453,7 +467,8 @@ function global:GuestStandIn_CimObject {
 
 function global:GuestStandIn_CimError {
     param($Cmdlet, [string] $Message, [string] $Command)
-    $exception = [Microsoft.PowerShell.Commands.WriteErrorException]::new($Message)
+    # CimException sets no HResult of its own: the default 0x80131500, as a plain Exception has.
+    $exception = [System.Exception]::new($Message)
     GuestStandIn_WriteError -Cmdlet $Cmdlet -Exception $exception -ErrorId "HRESULT 0x80041010,Microsoft.Management.Infrastructure.CimCmdlets.$Command" -Category ObjectNotFound -Target $null
 }
 
@@ -484,6 +499,17 @@ function global:GuestStandIn_Instances {
             CSName = [string]$g.computerName; OSArchitecture = '64-bit'; ProductType = [uint32]3
         }
         return , @(GuestStandIn_CimObject -Namespace 'root/cimv2' -ClassName 'Win32_OperatingSystem' -Properties $props)
+    }
+    if ($ns -eq 'root/cimv2' -and $ClassName -eq 'Win32_TSLicenseKeyPack') {
+        if ($null -eq $g.PSObject.Properties['licenseKeyPacks'] -or $null -eq $g.licenseKeyPacks) { return $null }
+        $packs = foreach ($pack in @($g.licenseKeyPacks)) {
+            $props = [ordered]@{}
+            foreach ($property in $pack.PSObject.Properties) {
+                if ($null -eq $property.Value) { $props[$property.Name] = $null } else { $props[$property.Name] = [uint32]$property.Value }
+            }
+            GuestStandIn_CimObject -Namespace 'root/cimv2' -ClassName 'Win32_TSLicenseKeyPack' -Properties $props
+        }
+        return , @($packs)
     }
     if ($ns -eq 'root/cimv2/terminalservices' -and $ClassName -eq 'Win32_TerminalServiceSetting') {
         $tss = $g.terminalServiceSetting
@@ -708,9 +734,40 @@ function global:GuestStandIn_InList {
     return $false
 }
 
+function global:GuestStandIn_Addresses {
+    # The addresses a name resolves to (an IP literal to itself), or $null when it does not resolve.
+    param([string] $HostName)
+    if (GuestStandIn_IsIpLiteral -HostName $HostName) { return , [string[]]@([string][System.Net.IPAddress]::Parse($HostName)) }
+    if (GuestStandIn_InList -List $global:GuestStandIn.DnsTimeout -Name $HostName) { return $null }
+    if ($global:GuestStandIn.Dns.Contains($HostName)) { return , [string[]]@($global:GuestStandIn.Dns[$HostName]) }
+    return $null
+}
+
 function global:GuestStandIn_Resolves {
     param([string] $HostName)
-    return (GuestStandIn_IsIpLiteral -HostName $HostName) -or (GuestStandIn_InList -List $global:GuestStandIn.Dns -Name $HostName)
+    return $null -ne (GuestStandIn_Addresses -HostName $HostName)
+}
+
+function global:GuestStandIn_Tcp135State {
+    param([string] $Address)
+    if ($global:GuestStandIn.Tcp135.Contains($Address)) { return [string]$global:GuestStandIn.Tcp135[$Address] }
+    return 'closed'
+}
+
+function global:GuestStandIn_ResolveHostAddress {
+    # Resolve-HostAddress: [System.Net.Dns]::GetHostAddressesAsync bounded by a timeout.
+    param([string] $HostName, [int] $TimeoutMilliseconds)
+    if (GuestStandIn_InList -List $global:GuestStandIn.DnsTimeout -Name $HostName) { return $null }
+    $addresses = GuestStandIn_Addresses -HostName $HostName
+    if ($null -eq $addresses) { throw [System.Net.Sockets.SocketException]::new(11001) }
+    return , [System.Net.IPAddress[]]@($addresses | ForEach-Object { [System.Net.IPAddress]::Parse($_) })
+}
+
+function global:GuestStandIn_ConnectTcpPort {
+    # Connect-TcpPort: one TcpClient connect bounded by a timeout: open, closed or timeout.
+    param([System.Net.IPAddress] $Address, [int] $Port, [int] $TimeoutMilliseconds)
+    if ($Port -ne 135) { return 'closed' }
+    return GuestStandIn_Tcp135State -Address ([string]$Address)
 }
 
 function global:Resolve-DnsName {
@@ -726,18 +783,17 @@ function global:Resolve-DnsName {
             [pscustomobject]@{ Name = $Name; Type = 'A'; TTL = 0; Section = 'Answer'; IPAddress = $Name }
             return
         }
-        $index = -1
-        for ($i = 0; $i -lt $global:GuestStandIn.Dns.Count; $i++) {
-            if ([string]::Equals([string]$global:GuestStandIn.Dns[$i], $Name, [System.StringComparison]::OrdinalIgnoreCase)) { $index = $i; break }
-        }
-        if ($index -lt 0) {
+        $addresses = GuestStandIn_Addresses -HostName $Name
+        if ($null -eq $addresses) {
             $exception = [System.ComponentModel.Win32Exception]::new(9003, "$Name : DNS name does not exist")
             GuestStandIn_WriteError -Cmdlet $PSCmdlet -Exception $exception -ErrorId 'DNS_ERROR_RCODE_NAME_ERROR,Microsoft.DnsClient.Commands.ResolveDnsName' -Category ResourceUnavailable -Target $Name
             return
         }
-        $record = [pscustomobject]@{ Name = $Name; Type = 'A'; TTL = 3600; Section = 'Answer'; IPAddress = "10.0.0.$(4 + $index)"; IP4Address = "10.0.0.$(4 + $index)" }
-        $record.PSObject.TypeNames.Insert(0, 'Microsoft.DnsClient.Commands.DnsRecord_A')
-        $record
+        foreach ($address in $addresses) {
+            $record = [pscustomobject]@{ Name = $Name; Type = 'A'; TTL = 3600; Section = 'Answer'; IPAddress = $address; IP4Address = $address }
+            $record.PSObject.TypeNames.Insert(0, 'Microsoft.DnsClient.Commands.DnsRecord_A')
+            $record
+        }
     }
 }
 
@@ -753,21 +809,78 @@ function global:Test-NetConnection {
     process {
         $tcp = $PSCmdlet.ParameterSetName -ne 'ICMP'
         if ($PSCmdlet.ParameterSetName -eq 'CommonTCPPort') { $Port = @{ HTTP = 80; RDP = 3389; SMB = 445; WINRM = 5985 }[$CommonTCPPort] }
-        $resolves = GuestStandIn_Resolves -HostName $ComputerName
-        $answers = $resolves -and (GuestStandIn_InList -List $global:GuestStandIn.Tcp135 -Name $ComputerName)
+        $addresses = GuestStandIn_Addresses -HostName $ComputerName
+        $resolves = $null -ne $addresses
+        $answers = $resolves -and ((GuestStandIn_Tcp135State -Address $addresses[0]) -eq 'open')
         $succeeded = $answers -and (-not $tcp -or $Port -eq 135)
         if (-not $resolves) { Write-Warning "Name resolution of $ComputerName failed" }
         elseif ($tcp -and -not $succeeded) { Write-Warning "TCP connect to ($ComputerName : $Port) failed" }
         elseif (-not $tcp -and -not $succeeded) { Write-Warning "Ping to $ComputerName failed with status: TimedOut" }
         if ($InformationLevel -eq 'Quiet') { return [bool]$succeeded }
         $address = $null
-        if ($resolves) { $address = @(Resolve-DnsName -Name $ComputerName)[0].IPAddress }
+        if ($resolves) { $address = $addresses[0] }
         $result = [ordered]@{ ComputerName = $ComputerName; RemoteAddress = $address; InterfaceAlias = 'Ethernet'; SourceAddress = '10.0.0.100'; PingSucceeded = [bool]$answers }
         if ($tcp) { $result['RemotePort'] = $Port; $result['TcpTestSucceeded'] = [bool]$succeeded }
         $output = [pscustomobject]$result
         $output.PSObject.TypeNames.Insert(0, 'TestNetConnectionResult')
         $output
     }
+}
+
+# ------------------------------------------------------------------------------------------------ 64-bit registry view
+
+function global:GuestStandIn_Is64BitProcess {
+    return [bool]$global:GuestStandIn.Is64BitProcess
+}
+
+function global:GuestStandIn_RegistryKeyObject {
+    # A Microsoft.Win32.RegistryKey-like object over one key of the state (the 64-bit view: nothing redirected).
+    param([string] $Key)
+    $object = [pscustomobject]@{ Key = $Key; Name = (GuestStandIn_NativePath -Key $Key) }
+    $object | Add-Member -MemberType ScriptMethod -Name GetValueNames -Value {
+        if (-not $global:GuestStandIn.Registry.Contains($this.Key)) { return , [string[]]@() }
+        return , [string[]]@($global:GuestStandIn.Registry[$this.Key].Keys)
+    }
+    $object | Add-Member -MemberType ScriptMethod -Name GetValue -Value {
+        param($Name, $Default, $Options)
+        if (-not $global:GuestStandIn.Registry.Contains($this.Key) -or -not $global:GuestStandIn.Registry[$this.Key].Contains([string]$Name)) { return $Default }
+        return , (GuestStandIn_ReadValue -Entry $global:GuestStandIn.Registry[$this.Key][[string]$Name])
+    }
+    $object | Add-Member -MemberType ScriptMethod -Name SetValue -Value {
+        param($Name, $Value, $Kind)
+        if ($null -eq $Kind) { $Kind = GuestStandIn_InferKind -Value $Value }
+        GuestStandIn_SetValue -Key $this.Key -Name ([string]$Name) -Type ([string]$Kind) -Value $Value
+    }
+    $object | Add-Member -MemberType ScriptMethod -Name DeleteValue -Value {
+        param($Name)
+        if (-not $global:GuestStandIn.Registry.Contains($this.Key) -or -not $global:GuestStandIn.Registry[$this.Key].Contains([string]$Name)) {
+            throw [System.ArgumentException]::new('No value exists with that name.')
+        }
+        $global:GuestStandIn.Registry[$this.Key].Remove([string]$Name)
+    }
+    $object | Add-Member -MemberType ScriptMethod -Name Close -Value { }
+    $object | Add-Member -MemberType ScriptMethod -Name Dispose -Value { }
+    return $object
+}
+
+function global:GuestStandIn_OpenBaseKey64 {
+    # Open-RegistryBaseKey64: HKLM in the 64-bit view, with OpenSubKey (null when the key does not exist) and CreateSubKey.
+    $base = [pscustomobject]@{ Name = 'HKEY_LOCAL_MACHINE' }
+    $base | Add-Member -MemberType ScriptMethod -Name OpenSubKey -Value {
+        param($SubKey, $Writable)
+        $key = GuestStandIn_RegistryKey -Path ('HKLM:\' + [string]$SubKey)
+        if (-not (GuestStandIn_KeyExists -Key $key)) { return $null }
+        return GuestStandIn_RegistryKeyObject -Key $key
+    }
+    $base | Add-Member -MemberType ScriptMethod -Name CreateSubKey -Value {
+        param($SubKey)
+        $key = GuestStandIn_RegistryKey -Path ('HKLM:\' + [string]$SubKey)
+        $null = GuestStandIn_KeyValues -Key $key
+        return GuestStandIn_RegistryKeyObject -Key $key
+    }
+    $base | Add-Member -MemberType ScriptMethod -Name Close -Value { }
+    $base | Add-Member -MemberType ScriptMethod -Name Dispose -Value { }
+    return $base
 }
 
 # ------------------------------------------------------------------------------------------------------------ events
@@ -793,20 +906,40 @@ function global:Get-WinEvent {
         'GetProviderSet' { foreach ($p in $ProviderName) { $filters.Add(@{ ProviderName = $p }) } }
         default { foreach ($l in @($LogName)) { $filters.Add(@{ LogName = $l }) } }
     }
+    # A filter on a log that does not exist (a channel mapped to null) fails, as Get-WinEvent does.
+    foreach ($f in $filters) {
+        if (-not $f.ContainsKey('LogName')) { continue }
+        foreach ($log in @($f['LogName'])) {
+            foreach ($channel in $global:GuestStandInChannels) {
+                if ([string]$log -eq $channel.Log -and $null -eq $global:GuestStandIn.Events[$channel.Key]) {
+                    $exception = [System.Exception]::new("There is not an event log on the localhost computer that matches `"$log`".")
+                    GuestStandIn_WriteError -Cmdlet $PSCmdlet -Exception $exception -ErrorId 'NoMatchingLogsFound,Microsoft.PowerShell.Commands.GetWinEventCommand' -Category ObjectNotFound -Target $log
+                    return
+                }
+            }
+        }
+    }
     $now = [datetime]::Now
     $all = [System.Collections.Generic.List[object]]::new()
     $total = 0
-    foreach ($entry in $global:GuestStandIn.Events.GetEnumerator()) { $total += [int]$entry.Value }
+    foreach ($channel in $global:GuestStandInChannels) {
+        $counts = $global:GuestStandIn.Events[$channel.Key]
+        if ($null -ne $counts) { foreach ($entry in $counts.GetEnumerator()) { $total += [int]$entry.Value } }
+    }
     $step = [timespan]::FromDays(29).Ticks / ($total + 1)
     $n = 0
-    foreach ($entry in $global:GuestStandIn.Events.GetEnumerator()) {
-        for ($i = 0; $i -lt [int]$entry.Value; $i++) {
-            $n++
-            $all.Add([pscustomobject]@{
-                    Id = [int]$entry.Key; LogName = $global:GuestStandInRcmLog; ProviderName = $global:GuestStandInRcmProvider
-                    TimeCreated = $now.AddTicks(-[long]($step * $n)); LevelDisplayName = 'Warning'; Level = [byte]3; MachineName = [string]$global:GuestStandIn.Guest.computerName
-                    Message = "The Remote Desktop Session Host server licensing event $($entry.Key)."
-                })
+    foreach ($channel in $global:GuestStandInChannels) {
+        $counts = $global:GuestStandIn.Events[$channel.Key]
+        if ($null -eq $counts) { continue }
+        foreach ($entry in $counts.GetEnumerator()) {
+            for ($i = 0; $i -lt [int]$entry.Value; $i++) {
+                $n++
+                $all.Add([pscustomobject]@{
+                        Id = [int]$entry.Key; LogName = $channel.Log; ProviderName = $channel.Provider
+                        TimeCreated = $now.AddTicks(-[long]($step * $n)); LevelDisplayName = 'Warning'; Level = [byte]3; MachineName = [string]$global:GuestStandIn.Guest.computerName
+                        Message = "Licensing event $($entry.Key)."
+                    })
+            }
         }
     }
     # Each filter once, as plain lists (a Where-Object per event would make thousands of events slow).
@@ -916,18 +1049,40 @@ function global:Initialize-GuestStandIn {
         $features = GuestStandIn_NewMap
         foreach ($feature in $Guest.features.PSObject.Properties) { $features[$feature.Name] = [string]$feature.Value }
     }
+    # events: per channel, id -> count; a channel mapped to null does not exist.
     $events = GuestStandIn_NewMap
-    if ($null -ne $Guest.PSObject.Properties['events'] -and $null -ne $Guest.events) {
-        foreach ($count in $Guest.events.PSObject.Properties) { $events[$count.Name] = [int]$count.Value }
+    foreach ($channel in $global:GuestStandInChannels) {
+        $events[$channel.Key] = GuestStandIn_NewMap
+        if ($null -ne $Guest.PSObject.Properties['events'] -and $null -ne $Guest.events -and $null -ne $Guest.events.PSObject.Properties[$channel.Key]) {
+            $counts = $Guest.events.($channel.Key)
+            if ($null -eq $counts) { $events[$channel.Key] = $null }
+            else { foreach ($count in $counts.PSObject.Properties) { $events[$channel.Key][$count.Name] = [int]$count.Value } }
+        }
     }
-    $dns = [string[]]@()
-    $tcp = [string[]]@()
+    $dns = GuestStandIn_NewMap
+    $dnsTimeout = [string[]]@()
+    $tcp = GuestStandIn_NewMap
     if ($null -ne $Guest.PSObject.Properties['network'] -and $null -ne $Guest.network) {
-        if ($null -ne $Guest.network.PSObject.Properties['dns']) { $dns = [string[]]@($Guest.network.dns | Where-Object { $null -ne $_ }) }
-        if ($null -ne $Guest.network.PSObject.Properties['tcp135']) { $tcp = [string[]]@($Guest.network.tcp135 | Where-Object { $null -ne $_ }) }
+        if ($null -ne $Guest.network.PSObject.Properties['dns'] -and $null -ne $Guest.network.dns) {
+            foreach ($name in $Guest.network.dns.PSObject.Properties) { $dns[$name.Name] = [string[]]@($name.Value) }
+        }
+        if ($null -ne $Guest.network.PSObject.Properties['dnsTimeout']) { $dnsTimeout = [string[]]@($Guest.network.dnsTimeout | Where-Object { $null -ne $_ }) }
+        if ($null -ne $Guest.network.PSObject.Properties['tcp135'] -and $null -ne $Guest.network.tcp135) {
+            foreach ($address in $Guest.network.tcp135.PSObject.Properties) { $tcp[$address.Name] = [string]$address.Value }
+        }
     }
-    $global:GuestStandIn = [pscustomobject]@{ Guest = $Guest; Registry = $registry; Features = $features; Events = $events; Dns = $dns; Tcp135 = $tcp }
+    $is64 = $true
+    if ($null -ne $Guest.PSObject.Properties['is64BitProcess'] -and $null -ne $Guest.is64BitProcess) { $is64 = [bool]$Guest.is64BitProcess }
+    $global:GuestStandIn = [pscustomobject]@{
+        Guest = $Guest; Registry = $registry; Features = $features; Events = $events
+        Dns = $dns; DnsTimeout = $dnsTimeout; Tcp135 = $tcp; Is64BitProcess = $is64
+    }
     GuestStandIn_DefineFeatureCommands
+    # The scripts' .NET wrappers: a global alias is found before the script's own function of the same name.
+    Set-Alias -Name Resolve-HostAddress -Value GuestStandIn_ResolveHostAddress -Scope Global -Force
+    Set-Alias -Name Connect-TcpPort -Value GuestStandIn_ConnectTcpPort -Scope Global -Force
+    Set-Alias -Name Test-Is64BitProcess -Value GuestStandIn_Is64BitProcess -Scope Global -Force
+    Set-Alias -Name Open-RegistryBaseKey64 -Value GuestStandIn_OpenBaseKey64 -Scope Global -Force
 }
 
 function global:Export-GuestStandInGuest {

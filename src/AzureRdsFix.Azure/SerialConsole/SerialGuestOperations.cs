@@ -50,7 +50,7 @@ public static class SerialGuestOperations
             GraceDays = grace,
             Reach = reach,
             LicensingRole = FeatureState(licensingRole),
-            Warnings = [ProbeWarning],
+            Warnings = [new Core.Probing.ProbeWarning(ProbeWarning, "SerialConsole")],
         };
     }
 

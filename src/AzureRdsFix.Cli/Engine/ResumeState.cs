@@ -16,6 +16,9 @@ public sealed record ResumeState(
 {
     public static readonly ResumeState None = new(null, new Dictionary<string, FinalVm>(), new Dictionary<string, PriorVmState>());
 
+    /// <summary>License servers named by session hosts the earlier attempt finished (they are not probed again).</summary>
+    public IReadOnlyList<string> FinishedHostsLicenseServers { get; init; } = [];
+
     public string? RunId => Started?.RunId;
 
     public RunCommand? Command => Started?.Command;
@@ -37,7 +40,10 @@ public sealed record ResumeState(
             }
         }
 
-        return new ResumeState(view.Started, finals, prior);
+        return new ResumeState(view.Started, finals, prior)
+        {
+            FinishedHostsLicenseServers = [.. view.Fold.Vms.Where(v => v.Final).SelectMany(v => v.NamedLicenseServers)],
+        };
     }
 }
 

@@ -36,7 +36,9 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
     public async Task<EngineResult> RunAsync(CancellationToken cancellationToken)
     {
         var steps = new StepRunner(runId, journal, observer, time, args.Execution.StepTimeout);
-        var pipeline = new VmPipeline(ports, args, runId, steps, time);
+        var fleet = new FleetLicenseServers([.. args.Fix?.LicenseServers ?? [], .. Resume.FinishedHostsLicenseServers]);
+        var pipeline = new VmPipeline(ports, args, runId, steps, time, fleet);
+        var deferred = new ConcurrentQueue<DeferredVm>();
         var claimed = new ConcurrentDictionary<string, byte>(VmRef.IdComparer);
         var scopeErrors = new ConcurrentQueue<(ScopeError Error, AzureErrorKind Kind)>();
         var scope = new DiscoveryScope
@@ -72,19 +74,45 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
                             // Finished before a resume: its report line is in the journal already, so nothing is redone.
                             var report = Resume.Finals.TryGetValue(vm.Vm.Id, out var earlier)
                                 ? VmResult.For(earlier.Vm, earlier.Outcome, "Finished before this run was resumed.", 0)
-                                : await ProcessAsync(vm.Vm, c => pipeline.ProcessAsync(vm, Resume.Prior.GetValueOrDefault(vm.Vm.Id), c), ct);
-                            observer.Completed(report);
+                                : await ProcessAsync(vm.Vm, deferred, c => pipeline.ProcessAsync(vm, Resume.Prior.GetValueOrDefault(vm.Vm.Id), c), ct);
+                            if (report is not null)
+                            {
+                                observer.Completed(report);
+                            }
+
                             break;
                         case JournaledItem target:
                             observer.Discovered(target.Target.Vm);
-                            observer.Completed(await ProcessAsync(target.Target.Vm, c => pipeline.RollBackAsync(target.Target, c), ct));
+                            observer.Completed((await ProcessAsync(target.Target.Vm, deferred: null, c => pipeline.RollBackAsync(target.Target, c), ct))!);
                             break;
                     }
                 });
+
+            // Every VM of the run is probed now: the licensing-role servers set aside learn whether a host uses them.
+            await Parallel.ForEachAsync(
+                deferred,
+                new ParallelOptions { MaxDegreeOfParallelism = args.Execution.MaxParallel, CancellationToken = cancellationToken },
+                async (vm, ct) => observer.Completed((await FinishAsync(vm.Item.Vm, deferred: null, ct2 => pipeline.ContinueAsync(vm, Resume.Prior.GetValueOrDefault(vm.Item.Vm.Id), ct2), ct))!));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             cancelled = true;
+        }
+
+        if (cancelled)
+        {
+            // Set aside and never finished: each still gets its one report line, as any VM the cut found in flight.
+            foreach (var vm in deferred)
+            {
+                if (Resume.Finals.ContainsKey(vm.Item.Vm.Id) || journal.View().Fold.Vm(vm.Item.Vm.Id)?.ReportAt is not null)
+                {
+                    continue;
+                }
+
+                var report = VmResult.For(vm.Item.Vm, VmOutcome.Failed, "The run was cancelled before this VM finished; resume the run to finish it.", 0, error: "cancelled");
+                await journal.AppendAsync(new VmFinished { At = time.GetUtcNow(), RunId = runId, VmId = vm.Item.Vm.Id, Final = false, Report = report });
+                observer.Completed(report);
+            }
         }
 
         var authEverywhere = claimed.IsEmpty && !scopeErrors.IsEmpty && scopeErrors.All(e => e.Kind is AzureErrorKind.Auth or AzureErrorKind.Connection);
@@ -126,14 +154,27 @@ public sealed class RunEngine(EnginePorts ports, RunArguments args, string runId
         }
     }
 
-    private async Task<VmReport> ProcessAsync(VmRef vm, Func<CancellationToken, Task<PipelineResult>> process, CancellationToken cancellationToken)
+    private async Task<VmReport?> ProcessAsync(VmRef vm, ConcurrentQueue<DeferredVm>? deferred, Func<CancellationToken, Task<PipelineResult>> process, CancellationToken cancellationToken)
     {
         await journal.AppendAsync(new VmDiscovered { At = time.GetUtcNow(), RunId = runId, Vm = vm });
+        return await FinishAsync(vm, deferred, process, cancellationToken);
+    }
+
+    /// <summary>Runs the VM's pipeline (or rollback) and journals its report line; null when the pipeline set the VM aside (deferred).</summary>
+    private async Task<VmReport?> FinishAsync(VmRef vm, ConcurrentQueue<DeferredVm>? deferred, Func<CancellationToken, Task<PipelineResult>> process, CancellationToken cancellationToken)
+    {
         VmReport report;
         bool final;
         try
         {
-            (report, final) = await process(cancellationToken);
+            var result = await process(cancellationToken);
+            if (result.Deferred is { } later && deferred is not null)
+            {
+                deferred.Enqueue(later);
+                return null;
+            }
+
+            (report, final) = (result.Report, result.Final);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -19,9 +19,10 @@ namespace AzureRdsFix.Cli.Engine;
 /// restart, verify. Every path ends in exactly one <see cref="VmReport"/>; no in-guest change happens without a snapshot
 /// recorded as Succeeded.
 /// </summary>
-public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, string runId, StepRunner steps, TimeProvider time)
+public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, string runId, StepRunner steps, TimeProvider time, FleetLicenseServers? fleet = null)
 {
     private readonly RuleContext _rules = new(args.WarnDays);
+    private readonly FleetLicenseServers _fleet = fleet ?? new FleetLicenseServers(args.Fix?.LicenseServers ?? []);
     private readonly GuestOperations _guest = new(ports, steps);
 
     /// <summary>
@@ -29,9 +30,16 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
     /// the guest may be changed but not verified, and a resumed run re-probes the VM and finishes it.
     /// </summary>
     public Task<PipelineResult> ProcessAsync(DiscoveredVm item, PriorVmState? prior, CancellationToken cancellationToken)
-        => GuardAsync(item.Vm, rollback: false, attempt => ProcessCoreAsync(item, prior, attempt, cancellationToken), cancellationToken);
+        => ProcessAsync(item, prior, deferred: null, cancellationToken);
 
-    private async Task<VmReport> ProcessCoreAsync(DiscoveredVm item, PriorVmState? prior, VmAttempt attempt, CancellationToken cancellationToken)
+    /// <summary>A VM deferred after its probe (<see cref="PipelineResult.Deferred"/>), once every other VM of the run was probed.</summary>
+    public Task<PipelineResult> ContinueAsync(DeferredVm deferred, PriorVmState? prior, CancellationToken cancellationToken)
+        => ProcessAsync(deferred.Item, prior, deferred, cancellationToken);
+
+    private Task<PipelineResult> ProcessAsync(DiscoveredVm item, PriorVmState? prior, DeferredVm? deferred, CancellationToken cancellationToken)
+        => GuardAsync(item.Vm, rollback: false, attempt => ProcessCoreAsync(item, prior, deferred, attempt, cancellationToken), cancellationToken, deferred?.StartedAt);
+
+    private async Task<VmReport> ProcessCoreAsync(DiscoveredVm item, PriorVmState? prior, DeferredVm? deferred, VmAttempt attempt, CancellationToken cancellationToken)
     {
         var vm = item.Vm;
         if (item.Os == OsKind.Linux)
@@ -39,20 +47,41 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
             return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", attempt.Elapsed());
         }
 
-        var triage = await steps.RunAsync(vm, JournalStep.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
-        if (triage.Os == OsKind.Linux)
+        TriageFacts triage;
+        bool serial;
+        ProbeFacts facts;
+        if (deferred is not null)
         {
-            return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", attempt.Elapsed());
+            (triage, serial, facts) = (deferred.Triage, deferred.Serial, deferred.Facts);
+            attempt.Channel = ChannelOf(serial);
+        }
+        else
+        {
+            triage = await steps.RunAsync(vm, JournalStep.Triage, ct => ports.Inspector.GetTriageAsync(vm, ct), Describe, cancellationToken);
+            if (triage.Os == OsKind.Linux)
+            {
+                return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", attempt.Elapsed());
+            }
+
+            if (UseSerial(triage) is not { } useSerial)
+            {
+                return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), attempt.Elapsed());
+            }
+
+            serial = useSerial;
+            attempt.Channel = ChannelOf(serial);
+            facts = await ProbeAsync(vm, triage, JournalStep.Probe, serial, cancellationToken);
+            _fleet.Observe(facts);
+            if (FleetLicenseServers.DependsOnFleet(facts))
+            {
+                // Whether its licensing role is used depends on every session host of the run: diagnosed at the end.
+                attempt.Deferred = new DeferredVm(item, triage, serial, facts, attempt.Started);
+                return VmResult.For(vm, VmOutcome.NotApplicable, "Waiting for the rest of the run to be probed.", attempt.Elapsed(), attempt.Channel);
+            }
         }
 
-        if (UseSerial(triage) is not { } serial)
-        {
-            return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), attempt.Elapsed());
-        }
-
-        var channel = attempt.Channel = ChannelOf(serial);
-        var facts = await ProbeAsync(vm, triage, JournalStep.Probe, serial, cancellationToken);
-        var diagnosis = Diagnoser.Diagnose(facts, _rules);
+        var channel = attempt.Channel;
+        var diagnosis = Diagnoser.Diagnose(facts, deferred is null ? _rules : _rules with { FleetLicenseServers = _fleet.Current });
         await steps.RecordAsync(vm, JournalStep.Diagnose, StepStatus.Succeeded, new JsonObject
         {
             ["outcome"] = diagnosis.Outcome.ToString(),
@@ -88,12 +117,12 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
     /// Runs one VM's work so that every path ends in exactly one report with its real duration and channel: a failed step
     /// ends that VM (Unreachable or Failed, in one sentence), and so does any surprise, never the run.
     /// </summary>
-    private async Task<PipelineResult> GuardAsync(VmRef vm, bool rollback, Func<VmAttempt, Task<VmReport>> work, CancellationToken cancellationToken)
+    private async Task<PipelineResult> GuardAsync(VmRef vm, bool rollback, Func<VmAttempt, Task<VmReport>> work, CancellationToken cancellationToken, long? startedAt = null)
     {
-        var attempt = new VmAttempt(time);
+        var attempt = new VmAttempt(time, startedAt);
         try
         {
-            return new PipelineResult(await work(attempt));
+            return new PipelineResult(await work(attempt)) { Deferred = attempt.Deferred };
         }
         catch (StepFailedException ex)
         {
@@ -173,6 +202,7 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
             var reason = remediation.Blocked switch
             {
                 RemediationBlock.GroupPolicy => $"Group Policy sets {PolicyValues(facts)}, so nothing was changed locally: fix it in Group Policy.",
+                RemediationBlock.LicensesInstalled => $"{remediation.Error?.Message} [{remediation.Error?.ErrorId}] Nothing was changed: move or remove the CALs first.",
                 RemediationBlock.NotRestorable => $"The current {string.Join(" and ", remediation.Changes.Where(c => c.BeforeType is not null).Select(c => $"{c.Setting} ({c.BeforeType})"))} could not be put back by a rollback exactly as it is, so nothing was changed; the raw value is in the journal.",
                 _ => $"The guest cannot reach {string.Join(", ", remediation.Unreachable)} on TCP 135, so it was not configured; nothing was changed.",
             };
@@ -302,18 +332,32 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
     }
 }
 
-/// <summary>One VM's time in the pipeline: when it started and, once chosen, the channel that reaches its guest.</summary>
-internal sealed class VmAttempt(TimeProvider time)
+/// <summary>
+/// One VM's time in the pipeline: when it started (a deferred VM keeps its first start), once chosen the channel that
+/// reaches its guest, and whether it was set aside for the rest of the run.
+/// </summary>
+internal sealed class VmAttempt(TimeProvider time, long? startedAt = null)
 {
-    private readonly long _started = time.GetTimestamp();
+    public long Started { get; } = startedAt ?? time.GetTimestamp();
 
     public GuestChannelKind? Channel { get; set; }
 
-    public long Elapsed() => (long)time.GetElapsedTime(_started).TotalMilliseconds;
+    public DeferredVm? Deferred { get; set; }
+
+    public long Elapsed() => (long)time.GetElapsedTime(Started).TotalMilliseconds;
 }
 
-/// <summary>One VM's report, and whether it is final (a resumed run skips final VMs).</summary>
-public sealed record PipelineResult(VmReport Report, bool Final = true);
+/// <summary>
+/// One VM's report, and whether it is final (a resumed run skips final VMs). Deferred: the VM was probed but its
+/// diagnosis waits for the rest of the run (RDS008's fleet check); the report is a placeholder nobody records.
+/// </summary>
+public sealed record PipelineResult(VmReport Report, bool Final = true)
+{
+    public DeferredVm? Deferred { get; init; }
+}
+
+/// <summary>A VM probed and set aside until every other VM of the run was probed.</summary>
+public sealed record DeferredVm(DiscoveredVm Item, TriageFacts Triage, bool Serial, ProbeFacts Facts, long StartedAt);
 
 /// <summary>What an earlier, cut run recorded about a VM (from --resume): its snapshot, whether remediation started, its result if recorded, whether the VM was restarted since.</summary>
 public sealed record PriorVmState(SnapshotInfo? Snapshot, bool RemediationStarted, RemediationResult? Remediation = null, bool Restarted = false);

@@ -114,17 +114,19 @@ public sealed class JournalWriter : IAsyncDisposable
             {
                 while (_pending.Reader.TryRead(out var item))
                 {
+                    batch.Add(item.Written);
                     Fold(item.Event, _stream.Position, item.Line.Length);
                     _stream.Write(item.Line);
                     _stream.WriteByte((byte)'\n');
-                    batch.Add(item.Written);
                 }
 
                 _stream.Flush(flushToDisk: true);
                 batch.ForEach(w => w.SetResult());
             }
-            catch (IOException ex)
+            catch (Exception ex)
             {
+                // A disk error, or a record the fold cannot take: its writers hear of it. The loop goes on, so no later
+                // append waits forever on a writer that died.
                 batch.ForEach(w => w.TrySetException(ex));
             }
         }

@@ -20,7 +20,10 @@ public static class Diagnoser
 
         if (!facts.RdshInstalled && findings.Count == 0)
         {
-            return new Diagnosis(findings, VmOutcome.NotApplicable, NotApplicableReason);
+            return new Diagnosis(findings, VmOutcome.NotApplicable, context.NamesLicenseServer(facts.Computer)
+                && string.Equals(facts.LicensingRole, "Installed", StringComparison.OrdinalIgnoreCase)
+                    ? $"The RD Licensing role is in use: session hosts in this run name {facts.Computer} as their license server, so it is kept."
+                    : NotApplicableReason);
         }
 
         if (!findings.Any(f => f.Severity >= Severity.Warning))

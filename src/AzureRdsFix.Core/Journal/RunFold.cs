@@ -26,6 +26,12 @@ public sealed class VmState(VmRef vm)
 
     public VmOutcome? Outcome { get; internal set; }
 
+    /// <summary>
+    /// The license servers this VM names as a session host (local and Group Policy lists), from its latest probe or
+    /// verify; empty when it is no session host. RDS008's fleet check of a resumed run counts the VMs finished before.
+    /// </summary>
+    public IReadOnlyList<string> NamedLicenseServers { get; internal set; } = [];
+
     /// <summary>The latest report line: which journal (of a merge), where in it. Null when the VM never finished.</summary>
     public ReportLocation? ReportAt { get; internal set; }
 
@@ -177,6 +183,25 @@ public sealed class RunFold
             case JournalStep.Restart:
                 vm.Restarted = true;
                 break;
+            case JournalStep.Probe or JournalStep.Verify when step.Detail is System.Text.Json.Nodes.JsonObject detail:
+                vm.NamedLicenseServers = NamedLicenseServers(detail);
+                break;
+        }
+    }
+
+    private static IReadOnlyList<string> NamedLicenseServers(System.Text.Json.Nodes.JsonObject detail)
+    {
+        try
+        {
+            // Evidence as the guest sent it: parts may be null (a guest answer that parses but lacks them).
+            var facts = System.Text.Json.JsonSerializer.Deserialize<Probing.ProbeFacts>(detail);
+            return facts is { Rdsh: not null, LicenseServers: { Local: not null, Policy: not null } servers } && facts.RdshInstalled
+                ? [.. servers.Local, .. servers.Policy]
+                : [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return []; // evidence a person trimmed or an older tool wrote: the fleet check then knows less, never more
         }
     }
 

@@ -5,9 +5,9 @@ using AzureRdsFix.Core.Probing;
 namespace AzureRdsFix.Core.Rules;
 
 /// <summary>One effective license server and what the guest found when it tried to reach it (null = not tested).</summary>
-internal sealed record ServerCheck(string Host, bool? Dns, bool? Tcp135, int? LsStatus = null)
+internal sealed record ServerCheck(string Host, bool? Dns, string? Tcp135, int? LsStatus = null, string? Address = null)
 {
-    public bool Reachable => Dns == true && Tcp135 == true;
+    public bool Reachable => Dns == true && Tcp135 == Tcp135State.Open;
 
     /// <summary>Why the server is not reachable, in operator words; null when it is.</summary>
     public string? Problem => this switch
@@ -15,6 +15,7 @@ internal sealed record ServerCheck(string Host, bool? Dns, bool? Tcp135, int? Ls
         { Reachable: true } => null,
         { Dns: null } => "was not tested",
         { Dns: false } => "does not resolve in DNS",
+        { Tcp135: Tcp135State.Timeout } => "does not answer on TCP 135 in time (timed out)",
         _ => "does not answer on TCP 135",
     };
 }
@@ -37,7 +38,7 @@ internal static class Licensing
         [.. facts.EffectiveServers.Select(host =>
         {
             var reach = facts.Reach.FirstOrDefault(r => string.Equals(r.Host, host, StringComparison.OrdinalIgnoreCase));
-            return reach is null ? new ServerCheck(host, null, null) : new ServerCheck(host, reach.Dns, reach.Dns && reach.Tcp135, reach.LsStatus);
+            return reach is null ? new ServerCheck(host, null, null) : new ServerCheck(host, reach.Dns, reach.Tcp135, reach.LsStatus, reach.Address);
         })];
 
     /// <summary>A working license server: mode 2 or 4 and at least one effective server resolving and answering on TCP 135.</summary>
@@ -46,11 +47,11 @@ internal static class Licensing
 
     /// <summary>
     /// Whether the grace period is over: GetGracePeriodDays says 0, or — when it could not be asked (no
-    /// Win32_TerminalServiceSetting) — the guest logged 1069 or 1128/50280, which are only logged once it is over.
+    /// Win32_TerminalServiceSetting) — the guest logged 1069, which is only logged once it is over (Learn: "Event ID
+    /// 1069"). 1128/1130 and 50280/50282 are not used: no Microsoft source names them.
     /// </summary>
     public static bool GraceOver(ProbeFacts facts) =>
-        facts.GraceDays == 0
-        || (facts.GraceDays is null && (facts.Events.ModeNotConfigured > 0 || facts.Events.GraceExpiredNoServer > 0));
+        facts.GraceDays == 0 || (facts.GraceDays is null && facts.Events.ModeNotConfigured > 0);
 
     public static JsonObject Mode(ProbeFacts facts) => new()
     {
@@ -68,13 +69,20 @@ internal static class Licensing
     };
 
     public static JsonArray Reach(ProbeFacts facts) =>
-        [.. CheckServers(facts).Select(s => new JsonObject { ["host"] = s.Host, ["dns"] = s.Dns, ["tcp135"] = s.Tcp135, ["lsStatus"] = s.LsStatus })];
+        [.. CheckServers(facts).Select(s => new JsonObject
+        {
+            ["host"] = s.Host,
+            ["dns"] = s.Dns,
+            ["address"] = s.Address,
+            ["tcp135"] = s.Tcp135,
+            ["lsStatus"] = s.LsStatus,
+        })];
 
+    /// <summary>The counted events under the channel each came from; an unreadable channel is null (unknown), not zero.</summary>
     public static JsonObject Events(ProbeFacts facts) => new()
     {
-        ["1069"] = facts.Events.ModeNotConfigured,
-        ["1128"] = facts.Events.GraceExpiredNoServer,
-        ["1130"] = facts.Events.NoServerSpecified,
+        ["rcmAdmin"] = facts.Events.RcmAdmin is { } rcm ? new JsonObject { ["1069"] = rcm.ModeNotConfigured } : null,
+        ["system"] = facts.Events.SystemLog is { } system ? new JsonObject { ["4105"] = system.LicenseAttributesNotUpdated } : null,
     };
 
     /// <summary>The evidence of the licensing-state rules (RDS001/RDS002): everything "no working license server" depends on.</summary>

@@ -11,7 +11,7 @@ public sealed class Rds001LicensingLockout : IRule
         Severity.Error,
         "Grace period over and no working license server: RDP is refused",
         "The Remote Desktop Session Host role is installed, its licensing grace period is over (GetGracePeriodDays is 0, or "
-        + "it could not be asked and lockout events 1069 or 1128/50280 were logged), and it has no working "
+        + "it could not be asked and lockout event 1069 was logged), and it has no working "
         + "license server (none specified, none reachable on TCP 135, or the licensing mode is not Per User or Per Device), "
         + "so it refuses Remote Desktop connections.",
         "Set the licensing mode and a reachable license server (`fix --license-server HOST --licensing-mode PerUser|PerDevice`), "

@@ -12,7 +12,8 @@ public sealed class Rds005LicenseServerUnreachable : IRule
         Severity.Warning,
         "Specified license server unreachable (DNS or TCP 135)",
         "A license server the session host is told to use (Group Policy list if set, else the local list) does not resolve "
-        + "in DNS or does not answer on TCP 135 (RPC endpoint mapper) from inside the VM.",
+        + "in DNS, or refuses or does not answer TCP 135 (RPC endpoint mapper) within the probe's timeout (3 s for the "
+        + "lookup and 3 s for the connect) from inside the VM.",
         "Make the license server reachable from the VM (DNS, NSG/firewall rules for TCP 135 and the RPC dynamic ports), "
         + "or specify one that is (`fix --license-server HOST`).",
         "NeedsAttention");

@@ -16,8 +16,9 @@ public sealed class Rds008LicensingRoleUnused : IRule
         "RD Licensing role installed but unused",
         "The RD Licensing role (RDS-Licensing) is installed, but this VM is not a session host and no session host in the "
         + "run names it as a license server: an unused license server is an attack surface and a source of confusion.",
-        "If no session host outside this run uses it either, remove the role (`fix --remove-licensing-role`); otherwise "
-        + "point those hosts at it explicitly.",
+        "If no session host outside this run uses it either and it holds no CALs, remove the role "
+        + "(`fix --remove-licensing-role`; the tool refuses while Win32_TSLicenseKeyPack shows installed CALs); otherwise "
+        + "point those hosts at it explicitly, or move the CALs first.",
         "fix --remove-licensing-role");
 
     public IEnumerable<Finding> Evaluate(ProbeFacts facts, RuleContext context)
@@ -32,10 +33,16 @@ public sealed class Rds008LicensingRoleUnused : IRule
         var evidence = new JsonObject
         {
             ["licensingRole"] = facts.LicensingRole,
+            ["keyPacks"] = facts.KeyPacks,
             ["rdsh"] = new JsonObject { ["installState"] = facts.Rdsh.InstallState, ["feature"] = facts.Rdsh.Feature },
             ["computer"] = facts.Computer,
             ["fleetLicenseServers"] = Licensing.Strings(context.FleetLicenseServers.Order(StringComparer.OrdinalIgnoreCase)),
         };
-        return [new Finding(Metadata.Id, Metadata.Severity, Metadata.Title, evidence) { FixableBy = FixKind.RemoveLicensingRole }];
+        // Removing a license server whose key packs hold CALs would lose them: then it needs a person, not a fix (the
+        // guest script refuses too, and also when it cannot read the key packs).
+        return [new Finding(Metadata.Id, Metadata.Severity, Metadata.Title, evidence)
+        {
+            FixableBy = facts.KeyPacks is > 0 ? null : FixKind.RemoveLicensingRole,
+        }];
     }
 }

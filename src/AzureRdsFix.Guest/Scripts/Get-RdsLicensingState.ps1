@@ -3,7 +3,10 @@
 #   AZRDSFIX probe {compact JSON}    (docs/guest-contract.md)
 # Windows PowerShell 5.1 syntax only; touches Windows only through the guest surface (DESIGN.md).
 [CmdletBinding()]
-param()
+param(
+    # DNS lookup and TCP 135 connect each wait at most this long per license server; the tool sends no value.
+    [ValidateRange(500, 10000)] [int] $ReachTimeoutMilliseconds = 3000
+)
 
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
@@ -12,18 +15,41 @@ $ProgressPreference = 'SilentlyContinue'
 #AZRDSFIX-INCLUDE GuestHelpers.Include.ps1
 
 $ComponentKey = "$ComponentCacheKey\RDS-RD-Server"
-$EventLogName = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin'
 $MaxText = 100
+$MaxWarningText = 90
+$MaxErrorId = 60
 $MaxListEntries = 4
 $MaxWarnings = 5
+$EventDays = 30
+$MaxEventsPerLog = 500
+# Only event ids with a Microsoft source are counted (docs/guest-contract.md, "events"):
+# 1069 EVENT_LICENSING_MODE_NOT_CONFIGURED_PAST_GRACE_PERIOD, RemoteConnectionManager Admin log (Learn: "Event ID 1069 -
+# Remote Desktop Services Client Access License (RDS CAL) Availability", docs.microsoft.com/en-us/previous-versions/
+# windows/it-pro/windows-server-2008-R2-and-2008/ee891144(v=ws.10)). 1128, 1130, 50280 and 50282 are not counted: no
+# Microsoft source for them was found.
+$RcmAdminLog = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin'
+$RcmAdminIds = @(1069)
+# 4105, System log, source Microsoft-Windows-TerminalServices-Licensing: the RD license server cannot update a user's
+# license attributes in Active Directory (Microsoft Support KB 2030310, "Event ID 4105": Log Name System, Source
+# Microsoft-Windows-TerminalServices-Licensing; support.microsoft.com/kb/2030310).
+$LicensingProvider = 'Microsoft-Windows-TerminalServices-Licensing'
+$SystemIds = @(4105)
 
-$script:Warnings = New-Object System.Collections.Generic.List[string]
+$script:Warnings = New-Object System.Collections.Generic.List[object]
+
+function Add-ProbeWarningText {
+    # {message, errorId}: the message may be localized, the id is not (an error id and HResult, or a fixed id).
+    param([string] $Text, [string] $ErrorId)
+    if ($script:Warnings.Count -ge $MaxWarnings) { return }
+    $script:Warnings.Add([ordered]@{ message = (ConvertTo-SafeText -Value $Text -MaxLength $MaxWarningText); errorId = (ConvertTo-SafeText -Value $ErrorId -MaxLength $MaxErrorId) })
+}
 
 function Add-ProbeWarning {
+    # The id is Get-ErrorId's without the command name after a comma (the source names it): five warnings must fit
+    # the output budget. 'NoMatchingLogsFound,Microsoft...GetWinEventCommand 0x80131500' -> 'NoMatchingLogsFound 0x80131500'.
     param([string] $Source, [System.Management.Automation.ErrorRecord] $ErrorRecord)
-    if ($script:Warnings.Count -ge $MaxWarnings) { return }
-    $message = "$Source could not be read: $($ErrorRecord.Exception.Message)"
-    $script:Warnings.Add((ConvertTo-SafeText -Value $message -MaxLength $MaxText))
+    $id = (Get-ErrorId -ErrorRecord $ErrorRecord) -replace ',[^ ]*', ''
+    Add-ProbeWarningText -Text "$Source could not be read: $($ErrorRecord.Exception.Message)" -ErrorId $id
 }
 
 function Get-RegistryDword {
@@ -116,9 +142,7 @@ function Get-FeatureStates {
         return $states
     }
     catch [System.Management.Automation.CommandNotFoundException] {
-        if ($script:Warnings.Count -lt $MaxWarnings) {
-            $script:Warnings.Add('Get-WindowsFeature is not available; role states are unknown.')
-        }
+        Add-ProbeWarningText -Text 'Get-WindowsFeature is not available; role states are unknown.' -ErrorId (Get-ErrorId -ErrorRecord $_)
         return $null
     }
     catch {
@@ -127,20 +151,17 @@ function Get-FeatureStates {
     }
 }
 
-function Add-ProbeWarningText {
-    param([string] $Text)
-    if ($script:Warnings.Count -ge $MaxWarnings) { return }
-    $script:Warnings.Add((ConvertTo-SafeText -Value $Text -MaxLength $MaxText))
-}
-
 function Get-MethodOutput {
     # An out parameter of a CIM method result, or $null unless ReturnValue is present and 0 (Learn: the
     # Win32_TerminalServiceSetting methods return 0 on success, else a WMI error code, and then the out value means nothing).
     param($Result, [string] $Method, [string] $Output)
-    if ($null -eq $Result) { Add-ProbeWarningText -Text "$Method returned nothing."; return $null }
+    if ($null -eq $Result) { Add-ProbeWarningText -Text "$Method returned nothing." -ErrorId "$Method,NoResult"; return $null }
     $returnValue = $Result.PSObject.Properties['ReturnValue']
-    if ($null -eq $returnValue -or $null -eq $returnValue.Value) { Add-ProbeWarningText -Text "$Method returned no ReturnValue."; return $null }
-    if ([int64]$returnValue.Value -ne 0) { Add-ProbeWarningText -Text ("$Method returned {0}." -f [int64]$returnValue.Value); return $null }
+    if ($null -eq $returnValue -or $null -eq $returnValue.Value) { Add-ProbeWarningText -Text "$Method returned no ReturnValue." -ErrorId "$Method,NoReturnValue"; return $null }
+    if ([int64]$returnValue.Value -ne 0) {
+        Add-ProbeWarningText -Text ("$Method returned {0}." -f [int64]$returnValue.Value) -ErrorId ("$Method,ReturnValue={0}" -f [int64]$returnValue.Value)
+        return $null
+    }
     $property = $Result.PSObject.Properties[$Output]
     if ($null -eq $property -or $null -eq $property.Value) { return $null }
     return [int64]$property.Value
@@ -177,28 +198,53 @@ function Get-ServerStatus {
     return [int]$status
 }
 
-function Get-LicensingEventCounts {
-    $counts = [ordered]@{ '1069' = 0; '1128' = 0; '1130' = 0 }
-    $filter = @{ LogName = $EventLogName; Id = 1069, 1128, 1130, 50280, 50282; StartTime = (Get-Date).AddDays(-30) }
+function Get-EventCounts {
+    # Events per id in one log over the last $EventDays days, at most $MaxEventsPerLog read (a bound on time and memory:
+    # a count at the cap means "at least"). "No events" is zero; any other failure (the log does not exist, access
+    # denied...) is unknown: $null and a warning, never zero. -ProviderName keeps only that provider's events.
+    param([string] $LogName, [string] $Label, [int[]] $Ids, [string] $ProviderName = '')
+    $counts = [ordered]@{}
+    foreach ($id in $Ids) { $counts[[string]$id] = 0 }
+    $filter = @{ LogName = $LogName; Id = $Ids; StartTime = (Get-Date).AddDays(-$EventDays) }
     try {
-        $events = @(Get-WinEvent -FilterHashtable $filter -ErrorAction Stop)
+        $events = @(Get-WinEvent -FilterHashtable $filter -MaxEvents $MaxEventsPerLog -ErrorAction Stop)
     }
     catch {
         if ($_.FullyQualifiedErrorId -like 'NoMatchingEventsFound*' -or
             $_.Exception.Message -like 'No events were found that match the specified selection criteria*') {
             return $counts
         }
-        Add-ProbeWarning -Source 'Event log' -ErrorRecord $_
-        return $counts
+        Add-ProbeWarning -Source $Label -ErrorRecord $_
+        return $null
     }
     foreach ($logEvent in $events) {
-        switch ([int]$logEvent.Id) {
-            1069 { $counts['1069']++ }
-            { $_ -eq 1128 -or $_ -eq 50280 } { $counts['1128']++ }
-            { $_ -eq 1130 -or $_ -eq 50282 } { $counts['1130']++ }
-        }
+        if ($ProviderName -ne '' -and [string]$logEvent.ProviderName -ne $ProviderName) { continue }
+        $key = [string][int]$logEvent.Id
+        if ($counts.Contains($key)) { $counts[$key]++ }
     }
     return $counts
+}
+
+function Get-LicensingEvents {
+    # Each counted event under the channel it came from; a channel that could not be read is null (unknown).
+    return [ordered]@{
+        days     = $EventDays
+        rcmAdmin = Get-EventCounts -LogName $RcmAdminLog -Label 'RemoteConnectionManager Admin log' -Ids $RcmAdminIds
+        system   = Get-EventCounts -LogName 'System' -Label 'System log' -Ids $SystemIds -ProviderName $LicensingProvider
+    }
+}
+
+function Get-KeyPackCount {
+    # Only where the RD Licensing role is installed (the class comes with it): $null elsewhere or when unreadable.
+    param([AllowNull()] [string] $LicensingRole)
+    if ($LicensingRole -ne 'Installed') { return $null }
+    try {
+        return Get-LicensedKeyPackCount
+    }
+    catch {
+        Add-ProbeWarning -Source 'Win32_TSLicenseKeyPack' -ErrorRecord $_
+        return $null
+    }
 }
 
 function Get-RdsLicensingState {
@@ -238,19 +284,27 @@ function Get-RdsLicensingState {
     if ($policyServers.Count -gt 0) { $effective = $policyServers }
     $reach = New-Object System.Collections.Generic.List[object]
     foreach ($server in (Select-FirstEntries -Entries $effective)) {
-        $test = Test-LicenseServerReach -HostName $server
+        $test = Test-LicenseServerReach -HostName $server -TimeoutMilliseconds $ReachTimeoutMilliseconds
         $lsStatus = $null
         if ($askStatus) { $lsStatus = Get-ServerStatus -Setting $setting -Server $server }
-        $reach.Add([ordered]@{ host = ConvertTo-SafeText -Value $server -MaxLength $MaxText; dns = $test.dns; tcp135 = $test.tcp135; lsStatus = $lsStatus })
+        $reach.Add([ordered]@{
+                host      = ConvertTo-SafeText -Value $server -MaxLength $MaxText
+                dns       = $test.dns
+                address   = $test.address
+                tcp135    = $test.tcp135
+                lsStatus  = $lsStatus
+            })
     }
 
-    $events = Get-LicensingEventCounts
+    $events = Get-LicensingEvents
+    $keyPacks = Get-KeyPackCount -LicensingRole $licensingRole
 
     return [ordered]@{
         schema        = 1
         computer      = $computer.computer
         os            = $os
         domain        = $computer.domain
+        is64BitProcess = -not $script:Registry64View
         rdsh          = [ordered]@{ installState = $installState; feature = $rdshFeature }
         tsMode        = $tsMode
         mode          = [ordered]@{ local = $localMode; policy = $policyMode }
@@ -263,7 +317,8 @@ function Get-RdsLicensingState {
         reach         = [object[]]$reach.ToArray()
         events        = $events
         licensingRole = $licensingRole
-        warnings      = [string[]]$script:Warnings.ToArray()
+        keyPacks      = $keyPacks
+        warnings      = [object[]]$script:Warnings.ToArray()
     }
 }
 

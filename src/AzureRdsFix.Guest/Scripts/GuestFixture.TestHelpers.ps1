@@ -18,6 +18,11 @@ function Initialize-GuestStubs {
         'Get-WinEvent'             = 'param([hashtable[]] $FilterHashtable, [string] $LogName, [int64] $MaxEvents)'
         'Get-Service'              = 'param([string[]] $Name)'
         'Restart-Service'          = 'param([string[]] $Name, [switch] $Force)'
+        # The scripts' own wrappers of the .NET calls the stand-in cannot make (GuestHelpers.Include.ps1).
+        'Resolve-HostAddress'      = 'param([string] $HostName, [int] $TimeoutMilliseconds)'
+        'Connect-TcpPort'          = 'param([System.Net.IPAddress] $Address, [int] $Port, [int] $TimeoutMilliseconds)'
+        'Test-Is64BitProcess'      = 'param()'
+        'Open-RegistryBaseKey64'   = 'param()'
     }
     foreach ($name in $stubs.Keys) {
         if (-not (Get-Command -Name $name -ErrorAction SilentlyContinue)) {
@@ -110,18 +115,107 @@ function New-FakeGuest {
     }
     $features = $null
     if ($null -ne $g.features) { $features = ConvertTo-Map $g.features }
+    # events: per channel, id -> count; a channel mapped to null does not exist (Get-WinEvent: no such log).
+    $events = [ordered]@{}
+    foreach ($channel in 'rcmAdmin', 'system') {
+        $events[$channel] = [ordered]@{}
+        $property = $g.events.PSObject.Properties[$channel]
+        if ($null -ne $property) {
+            if ($null -eq $property.Value) { $events[$channel] = $null } else { $events[$channel] = ConvertTo-Map $property.Value }
+        }
+    }
+    $is64 = $true
+    if ($null -ne $g.PSObject.Properties['is64BitProcess']) { $is64 = [bool]$g.is64BitProcess }
+    $keyPacks = $null
+    if ($null -ne $g.PSObject.Properties['licenseKeyPacks'] -and $null -ne $g.licenseKeyPacks) { $keyPacks = @($g.licenseKeyPacks) }
+    $dnsTimeout = @()
+    if ($null -ne $g.network.PSObject.Properties['dnsTimeout']) { $dnsTimeout = @($g.network.dnsTimeout) }
     return [pscustomobject]@{
-        Fixture  = $fixture
-        Guest    = $g
-        Registry = $registry
-        Features = $features
-        Events   = ConvertTo-Map $g.events
-        Dns      = @($g.network.dns)
-        Tcp135   = @($g.network.tcp135)
+        Fixture        = $fixture
+        Guest          = $g
+        Registry       = $registry
+        Features       = $features
+        Events         = $events
+        Dns            = ConvertTo-Map $g.network.dns
+        DnsTimeout     = $dnsTimeout
+        Tcp135         = ConvertTo-Map $g.network.tcp135
+        Is64BitProcess = $is64
+        KeyPacks       = $keyPacks
     }
 }
 
-function Set-FakeRegistryValue {
+function global:Resolve-FakeRegistryPath {
+    # What a path reaches in the fake registry. A 32-bit host on 64-bit Windows sees HKLM:\SOFTWARE through WOW64
+    # redirection (WOW6432Node); HKLM:\SOFTWARE\Policies is treated as shared (Learn: "Registry Keys Affected by WOW64";
+    # the scripts do not rely on it).
+    param([string] $Path)
+    if ($global:AzrdsfixFakeGuest.Is64BitProcess) { return $Path }
+    if ($Path -like 'HKLM:\SOFTWARE\*' -and $Path -notlike 'HKLM:\SOFTWARE\Policies*' -and $Path -notlike 'HKLM:\SOFTWARE\WOW6432Node*') {
+        return 'HKLM:\SOFTWARE\WOW6432Node\' + $Path.Substring('HKLM:\SOFTWARE\'.Length)
+    }
+    return $Path
+}
+
+function global:ConvertTo-FakeRegistryData {
+    # A fake value as Windows reads it back: a DWORD is an Int32 (signed), a MULTI_SZ a String[].
+    param($Entry)
+    $data = $Entry.value
+    if ($Entry.type -eq 'DWord') { $data = [System.BitConverter]::ToInt32([System.BitConverter]::GetBytes([uint32]([int64]$data -band 0xFFFFFFFF)), 0) }
+    return , $data
+}
+
+function global:New-FakeRegistryKey {
+    # A Microsoft.Win32.RegistryKey stand-in over one fake key (the 64-bit view: no redirection).
+    param([string] $Path)
+    $key = [pscustomobject]@{ Path = $Path }
+    $key | Add-Member -MemberType ScriptMethod -Name GetValueNames -Value { [string[]]@($global:AzrdsfixFakeGuest.Registry[$this.Path].Keys) }
+    $key | Add-Member -MemberType ScriptMethod -Name GetValue -Value {
+        param($Name, $Default, $Options)
+        if (-not $global:AzrdsfixFakeGuest.Registry[$this.Path].Contains([string]$Name)) { return $Default }
+        return , (ConvertTo-FakeRegistryData -Entry $global:AzrdsfixFakeGuest.Registry[$this.Path][[string]$Name])
+    }
+    $key | Add-Member -MemberType ScriptMethod -Name SetValue -Value {
+        param($Name, $Value, $Kind)
+        $global:AzrdsfixRegistry64Writes++
+        Set-FakeRegistryValue -Guest $global:AzrdsfixFakeGuest -Path $this.Path -Name ([string]$Name) -Type ([string]$Kind) -Value $Value
+    }
+    $key | Add-Member -MemberType ScriptMethod -Name DeleteValue -Value {
+        param($Name)
+        $global:AzrdsfixRegistry64Writes++
+        if (-not $global:AzrdsfixFakeGuest.Registry[$this.Path].Contains([string]$Name)) { throw [System.ArgumentException]::new('No value exists with that name.') }
+        $global:AzrdsfixFakeGuest.Registry[$this.Path].Remove([string]$Name)
+    }
+    $key | Add-Member -MemberType ScriptMethod -Name Close -Value { }
+    return $key
+}
+
+function global:New-FakeRegistryBaseKey {
+    # [Microsoft.Win32.RegistryKey]::OpenBaseKey(LocalMachine, Registry64) over the fake registry.
+    $base = [pscustomobject]@{ Name = 'HKEY_LOCAL_MACHINE' }
+    $base | Add-Member -MemberType ScriptMethod -Name OpenSubKey -Value {
+        param($SubKey, $Writable)
+        $path = 'HKLM:\' + [string]$SubKey
+        if (-not $global:AzrdsfixFakeGuest.Registry.Contains($path)) { return $null }
+        return New-FakeRegistryKey -Path $path
+    }
+    $base | Add-Member -MemberType ScriptMethod -Name CreateSubKey -Value {
+        param($SubKey)
+        $path = 'HKLM:\' + [string]$SubKey
+        if (-not $global:AzrdsfixFakeGuest.Registry.Contains($path)) { $global:AzrdsfixFakeGuest.Registry[$path] = [ordered]@{} }
+        return New-FakeRegistryKey -Path $path
+    }
+    $base | Add-Member -MemberType ScriptMethod -Name Close -Value { }
+    return $base
+}
+
+function global:New-InvalidClassError {
+    # Get-CimInstance of a class that does not exist: WBEM_E_INVALID_CLASS (0x80041010) in the error id, as
+    # Microsoft.Management.Infrastructure reports it; the message is localized on a real guest.
+    return [System.Management.Automation.ErrorRecord]::new([System.Exception]::new('Invalid class '),
+        'HRESULT 0x80041010,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand', [System.Management.Automation.ErrorCategory]::MetadataError, $null)
+}
+
+function global:Set-FakeRegistryValue {
     param($Guest, [string] $Path, [string] $Name, [string] $Type, $Value)
     if (-not $Guest.Registry.Contains($Path)) { $Guest.Registry[$Path] = [ordered]@{} }
     if ($Type -eq 'MultiString') { $Value = [string[]]@($Value) } elseif ($Type -eq 'DWord') { $Value = [int64]$Value } else { $Value = [string]$Value }
@@ -152,28 +246,29 @@ function Register-GuestMocks {
     param($Guest)
     $global:AzrdsfixFakeGuest = $Guest
 
-    Mock Test-Path { $global:AzrdsfixFakeGuest.Registry.Contains([string]$Path) }
+    $global:AzrdsfixRegistry64Writes = 0
+
+    Mock Test-Is64BitProcess { $global:AzrdsfixFakeGuest.Is64BitProcess }
+    Mock Open-RegistryBaseKey64 { New-FakeRegistryBaseKey }
+    Mock Test-Path { $global:AzrdsfixFakeGuest.Registry.Contains((Resolve-FakeRegistryPath -Path ([string]$Path))) }
     Mock Get-ItemProperty {
-        $key = [string]$Path
+        $key = Resolve-FakeRegistryPath -Path ([string]$Path)
         if (-not $global:AzrdsfixFakeGuest.Registry.Contains($key)) {
             throw [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$key' because it does not exist.")
         }
         $item = [ordered]@{}
         foreach ($entry in $global:AzrdsfixFakeGuest.Registry[$key].GetEnumerator()) {
-            # As Windows PowerShell reads them back: a DWORD is an Int32 (signed), a MULTI_SZ a String[].
-            $data = $entry.Value.value
-            if ($entry.Value.type -eq 'DWord') { $data = [System.BitConverter]::ToInt32([System.BitConverter]::GetBytes([uint32]([int64]$data -band 0xFFFFFFFF)), 0) }
-            $item[$entry.Key] = $data
+            $item[$entry.Key] = ConvertTo-FakeRegistryData -Entry $entry.Value
         }
         [pscustomobject]$item
     }
     Mock New-Item {
-        $key = [string]$Path
+        $key = Resolve-FakeRegistryPath -Path ([string]$Path)
         if (-not $global:AzrdsfixFakeGuest.Registry.Contains($key)) { $global:AzrdsfixFakeGuest.Registry[$key] = [ordered]@{} }
         [pscustomobject]@{ PSPath = $key }
     }
     Mock New-ItemProperty {
-        $key = [string]$Path
+        $key = Resolve-FakeRegistryPath -Path ([string]$Path)
         if (-not $global:AzrdsfixFakeGuest.Registry.Contains($key)) {
             throw [System.Management.Automation.ItemNotFoundException]::new("Cannot find path '$key' because it does not exist.")
         }
@@ -181,13 +276,13 @@ function Register-GuestMocks {
         [pscustomobject]@{ $Name = $Value }
     }
     Mock Set-ItemProperty {
-        $key = [string]$Path
+        $key = Resolve-FakeRegistryPath -Path ([string]$Path)
         $type = 'String'
         if ($global:AzrdsfixFakeGuest.Registry.Contains($key) -and $global:AzrdsfixFakeGuest.Registry[$key].Contains($Name)) { $type = $global:AzrdsfixFakeGuest.Registry[$key][$Name].type }
         Set-FakeRegistryValue -Guest $global:AzrdsfixFakeGuest -Path $key -Name $Name -Type $type -Value $Value
     }
     Mock Remove-ItemProperty {
-        $key = [string]$Path
+        $key = Resolve-FakeRegistryPath -Path ([string]$Path)
         $valueName = [string]$Name
         if (-not ($global:AzrdsfixFakeGuest.Registry.Contains($key) -and $global:AzrdsfixFakeGuest.Registry[$key].Contains($valueName))) {
             throw [System.Management.Automation.PSArgumentException]::new("Property $valueName does not exist at path $key.")
@@ -201,10 +296,15 @@ function Register-GuestMocks {
             'Win32_ComputerSystem' { [pscustomobject]@{ Name = $g.computerName; PartOfDomain = $g.domain.joined; Domain = $g.domain.name } }
             'Win32_OperatingSystem' { [pscustomobject]@{ Caption = $g.os.caption; Version = $g.os.version; BuildNumber = $g.os.build } }
             'Win32_TerminalServiceSetting' {
-                if ($null -eq $g.terminalServiceSetting) { throw [Microsoft.PowerShell.Commands.WriteErrorException]::new('Invalid class ') }
+                if ($null -eq $g.terminalServiceSetting) { throw (New-InvalidClassError) }
                 [pscustomobject]@{ CimClass = 'Win32_TerminalServiceSetting'; TerminalServerMode = $g.terminalServiceSetting.terminalServerMode }
             }
-            default { throw [Microsoft.PowerShell.Commands.WriteErrorException]::new('Invalid class ') }
+            'Win32_TSLicenseKeyPack' {
+                # root\cimv2, present only with the RD Licensing role (Learn: "Win32_TSLicenseKeyPack class"): uint32 properties.
+                if ($null -eq $global:AzrdsfixFakeGuest.KeyPacks) { throw (New-InvalidClassError) }
+                foreach ($pack in $global:AzrdsfixFakeGuest.KeyPacks) { ConvertTo-MethodResult -Shape $pack }
+            }
+            default { throw (New-InvalidClassError) }
         }
     }
     Mock Invoke-CimMethod {
@@ -251,21 +351,47 @@ function Register-GuestMocks {
         [pscustomobject]@{ Success = $true; RestartNeeded = 'Yes'; ExitCode = 'SuccessRestartRequired' }
     }
 
-    Mock Resolve-DnsName {
-        if ($global:AzrdsfixFakeGuest.Dns -contains $Name) { return [pscustomobject]@{ Name = $Name; Type = 'A'; IPAddress = '10.0.0.4' } }
-        throw [System.ComponentModel.Win32Exception]::new(9003, "$Name : DNS name does not exist")
+    Mock Resolve-DnsName { throw 'Resolve-DnsName is not used by these scripts (Resolve-HostAddress is).' }
+    Mock Test-NetConnection { throw 'Test-NetConnection is not used by these scripts (Connect-TcpPort is).' }
+    Mock Resolve-HostAddress {
+        # network.dns: name -> addresses (case-insensitive); network.dnsTimeout: names whose lookup does not answer in time.
+        foreach ($slow in $global:AzrdsfixFakeGuest.DnsTimeout) { if ([string]::Equals($slow, $HostName, [System.StringComparison]::OrdinalIgnoreCase)) { return $null } }
+        foreach ($entry in $global:AzrdsfixFakeGuest.Dns.GetEnumerator()) {
+            if ([string]::Equals($entry.Key, $HostName, [System.StringComparison]::OrdinalIgnoreCase)) {
+                return , [System.Net.IPAddress[]]@($entry.Value | ForEach-Object { [System.Net.IPAddress]::Parse([string]$_) })
+            }
+        }
+        throw [System.Net.Sockets.SocketException]::new(11001)
     }
-    Mock Test-NetConnection {
-        [pscustomobject]@{ ComputerName = $ComputerName; RemotePort = $Port; TcpTestSucceeded = ($global:AzrdsfixFakeGuest.Tcp135 -contains $ComputerName) }
+    Mock Connect-TcpPort {
+        # network.tcp135: address -> open | timeout; any other address refuses the connection.
+        $state = 'closed'
+        if ($Port -eq 135 -and $global:AzrdsfixFakeGuest.Tcp135.Contains([string]$Address)) { $state = [string]$global:AzrdsfixFakeGuest.Tcp135[[string]$Address] }
+        $state
     }
     Mock Get-WinEvent {
-        $found = New-Object System.Collections.Generic.List[object]
-        foreach ($id in @($FilterHashtable[0]['Id'])) {
-            $count = 0
-            if ($global:AzrdsfixFakeGuest.Events.Contains([string]$id)) { $count = [int]$global:AzrdsfixFakeGuest.Events[[string]$id] }
-            for ($i = 0; $i -lt $count; $i++) { $found.Add([pscustomobject]@{ Id = [int]$id; LogName = $FilterHashtable[0]['LogName'] }) }
+        $filter = $FilterHashtable[0]
+        $logName = [string]$filter['LogName']
+        $channel = 'none'
+        $provider = ''
+        if ($logName -eq 'Microsoft-Windows-TerminalServices-RemoteConnectionManager/Admin') { $channel = 'rcmAdmin'; $provider = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager' }
+        if ($logName -eq 'System') { $channel = 'system'; $provider = 'Microsoft-Windows-TerminalServices-Licensing' }
+        if ($channel -eq 'none' -or $null -eq $global:AzrdsfixFakeGuest.Events[$channel]) {
+            throw [System.Management.Automation.ErrorRecord]::new([System.Exception]::new("There is not an event log on the localhost computer that matches `"$logName`"."),
+                'NoMatchingLogsFound,Microsoft.PowerShell.Commands.GetWinEventCommand', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $logName)
         }
-        if ($found.Count -eq 0) { throw 'No events were found that match the specified selection criteria.' }
+        $found = New-Object System.Collections.Generic.List[object]
+        foreach ($id in @($filter['Id'])) {
+            $count = 0
+            if ($global:AzrdsfixFakeGuest.Events[$channel].Contains([string]$id)) { $count = [int]$global:AzrdsfixFakeGuest.Events[$channel][[string]$id] }
+            for ($i = 0; $i -lt $count -and ($MaxEvents -le 0 -or $found.Count -lt $MaxEvents); $i++) {
+                $found.Add([pscustomobject]@{ Id = [int]$id; LogName = $logName; ProviderName = $provider })
+            }
+        }
+        if ($found.Count -eq 0) {
+            throw [System.Management.Automation.ErrorRecord]::new([System.Exception]::new('No events were found that match the specified selection criteria.'),
+                'NoMatchingEventsFound,Microsoft.PowerShell.Commands.GetWinEventCommand', [System.Management.Automation.ErrorCategory]::ObjectNotFound, $null)
+        }
         $found.ToArray()
     }
     Mock Get-Service { throw 'Get-Service is not used by these scripts.' }

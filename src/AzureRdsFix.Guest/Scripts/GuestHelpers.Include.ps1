@@ -30,8 +30,63 @@ function Test-IpLiteral {
     return [System.Net.IPAddress]::TryParse($HostName, [ref]$address)
 }
 
+function Test-Is64BitProcess {
+    # A 32-bit host (SysWOW64\WindowsPowerShell) on 64-bit Windows sees HKLM:\SOFTWARE through WOW64 redirection.
+    return [Environment]::Is64BitProcess
+}
+
+function Open-RegistryBaseKey64 {
+    # HKLM in the 64-bit view (Learn: "Accessing an Alternate Registry View", KEY_WOW64_64KEY): the only use of the .NET
+    # registry API, for a 32-bit host; a 64-bit host reads through the registry provider (Get-ItemProperty).
+    return [Microsoft.Win32.RegistryKey]::OpenBaseKey([Microsoft.Win32.RegistryHive]::LocalMachine, [Microsoft.Win32.RegistryView]::Registry64)
+}
+
+# Which hives a 32-bit host would see redirected is not all confirmed (HKLM\SOFTWARE\Policies is said to be shared): a
+# 32-bit host reads and writes every value through the 64-bit view, which is right whether a key is shared or redirected.
+$script:Registry64View = -not (Test-Is64BitProcess)
+
+function Get-RegistrySubKeyPath {
+    param([string] $Path)
+    return $Path.Substring('HKLM:\'.Length)
+}
+
+function Open-RegistryKey64 {
+    # The key in the 64-bit view, or $null when it does not exist; the caller closes it.
+    param([string] $Path, [switch] $Writable, [switch] $Create)
+    $base = Open-RegistryBaseKey64
+    try {
+        if ($Create) { return $base.CreateSubKey((Get-RegistrySubKeyPath -Path $Path)) }
+        return $base.OpenSubKey((Get-RegistrySubKeyPath -Path $Path), [bool]$Writable)
+    }
+    finally {
+        $base.Close()
+    }
+}
+
+function Test-RegistryKey {
+    param([string] $Path)
+    if (-not $script:Registry64View) { return Test-Path -Path $Path }
+    $key = Open-RegistryKey64 -Path $Path
+    if ($null -eq $key) { return $false }
+    $key.Close()
+    return $true
+}
+
 function Get-RegistryValue {
     param([string] $Path, [string] $Name)
+    if ($script:Registry64View) {
+        $key = Open-RegistryKey64 -Path $Path
+        if ($null -eq $key) { return $null }
+        try {
+            if (@($key.GetValueNames()) -notcontains $Name) { return $null }
+            # As the registry provider reads it: DWORD Int32, QWORD Int64, MULTI_SZ String[], EXPAND_SZ unexpanded. The
+            # option is given by name (PowerShell converts it) so that .NET registry types stay in the one wrapper.
+            return , $key.GetValue($Name, $null, 'DoNotExpandEnvironmentNames')
+        }
+        finally {
+            $key.Close()
+        }
+    }
     if (-not (Test-Path -Path $Path)) { return $null }
     $item = Get-ItemProperty -Path $Path
     if ($null -eq $item) { return $null }
@@ -67,33 +122,78 @@ function Get-TerminalServiceSetting {
     }
 }
 
+function Resolve-HostAddress {
+    # [System.Net.Dns]::GetHostAddressesAsync bounded by a timeout (the synchronous lookup can block far longer): the
+    # addresses, or $null when no answer came in time. Throws when the name does not resolve.
+    param([string] $HostName, [int] $TimeoutMilliseconds)
+    $lookup = [System.Net.Dns]::GetHostAddressesAsync($HostName)
+    if (-not $lookup.Wait($TimeoutMilliseconds)) { return $null }
+    return , [System.Net.IPAddress[]]$lookup.Result
+}
+
+function Connect-TcpPort {
+    # One TcpClient connect to one address, bounded by a timeout: 'open', 'closed' (refused or failed) or 'timeout'.
+    # Test-NetConnection pings first and waits for the OS connect timeout (about 21 s by default); closing the client
+    # abandons a connect still pending.
+    param([System.Net.IPAddress] $Address, [int] $Port, [int] $TimeoutMilliseconds)
+    $client = New-Object System.Net.Sockets.TcpClient($Address.AddressFamily)
+    try {
+        $connect = $client.ConnectAsync($Address, $Port)
+        if (-not $connect.Wait($TimeoutMilliseconds)) { return 'timeout' }
+        return 'open'
+    }
+    catch {
+        return 'closed'
+    }
+    finally {
+        $client.Close()
+    }
+}
+
 function Test-LicenseServerReach {
-    # DNS (IP literals need none), then TCP 135 only when the name resolved.
-    param([string] $HostName)
-    $dns = $false
+    # DNS (an IP literal is its own address), then one TCP 135 connect to the first address, each bounded by
+    # $TimeoutMilliseconds: at most 2 x $TimeoutMilliseconds per server. address: the one tried (null when none);
+    # tcp135: open, closed, timeout or dnsFailed (not tried: the name did not resolve in time).
+    param([string] $HostName, [int] $TimeoutMilliseconds)
+    $addresses = $null
     if (Test-IpLiteral -HostName $HostName) {
-        $dns = $true
+        $addresses = [System.Net.IPAddress[]]@([System.Net.IPAddress]::Parse($HostName))
     }
     else {
         try {
-            $answers = @(Resolve-DnsName -Name $HostName -QuickTimeout -ErrorAction Stop)
-            $dns = $answers.Count -gt 0
+            $addresses = Resolve-HostAddress -HostName $HostName -TimeoutMilliseconds $TimeoutMilliseconds
         }
         catch {
-            $dns = $false
+            $addresses = $null
         }
     }
-    $tcp = $false
+    $dns = ($null -ne $addresses) -and (@($addresses).Count -gt 0)
+    $address = $null
+    $tcp = 'dnsFailed'
     if ($dns) {
-        try {
-            $test = Test-NetConnection -ComputerName $HostName -Port 135 -WarningAction SilentlyContinue
-            $tcp = [bool]$test.TcpTestSucceeded
-        }
-        catch {
-            $tcp = $false
-        }
+        $address = @($addresses)[0]
+        $tcp = Connect-TcpPort -Address $address -Port 135 -TimeoutMilliseconds $TimeoutMilliseconds
+        $address = [string]$address
     }
-    return [ordered]@{ dns = $dns; tcp135 = $tcp }
+    return [ordered]@{ dns = $dns; address = $address; tcp135 = $tcp }
+}
+
+function Get-LicensedKeyPackCount {
+    # The RD license server's CAL key packs that hold licenses: Win32_TSLicenseKeyPack in root\cimv2, TotalLicenses or
+    # IssuedLicenses above 0 (Learn: "Win32_TSLicenseKeyPack class"). Every key pack type counts, temporary and
+    # built-in ones too (whether a server without CALs still shows such a pack is unconfirmed): the safe side is to
+    # count it. Throws when the class cannot be read.
+    $count = 0
+    foreach ($pack in @(Get-CimInstance -Namespace 'root\cimv2' -ClassName Win32_TSLicenseKeyPack)) {
+        if ($null -eq $pack) { continue }
+        $licenses = 0
+        foreach ($name in 'TotalLicenses', 'IssuedLicenses') {
+            $property = $pack.PSObject.Properties[$name]
+            if ($null -ne $property -and $null -ne $property.Value) { $licenses += [int64]$property.Value }
+        }
+        if ($licenses -gt 0) { $count++ }
+    }
+    return $count
 }
 
 function Get-ErrorId {

@@ -64,6 +64,65 @@ Describe 'Set-RdsLicensing' {
         }
     }
 
+    Context 'fidelity' {
+        It 'writes through the 64-bit registry view on a 32-bit host, never through the redirected provider' {
+            $guest = New-FakeGuest -FixtureName 'wow64-host'
+            $guest.Guest.terminalServiceSetting = $null
+            Register-GuestMocks -Guest $guest
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicensingMode = '4'; LicenseServers = 'ls01.contoso.com' }
+            $result = (Split-OutputLine -Line $run.Lines[0]).Value
+            $result.status | Should -Be 'Applied'
+            $result.method | Should -Be 'Registry'
+            $global:AzrdsfixRegistry64Writes | Should -Be 2
+            Should -Invoke New-ItemProperty -Times 0 -Exactly
+            Should -Invoke New-Item -Times 0 -Exactly
+            Should -Invoke Get-ItemProperty -Times 0 -Exactly
+            $guest.Registry['HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core']['LicensingMode'].value | Should -Be 4
+        }
+
+        It 'removes a value through the 64-bit view on a 32-bit host' {
+            $guest = New-FakeGuest -FixtureName 'wow64-host'
+            Register-GuestMocks -Guest $guest
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Restore'; LicensingMode = '<absent>' }
+            (Split-OutputLine -Line $run.Lines[0]).Value.changes[0].after | Should -BeNullOrEmpty
+            Should -Invoke Remove-ItemProperty -Times 0 -Exactly
+            $guest.Registry['HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\RCM\Licensing Core'].Contains('LicensingMode') | Should -BeFalse
+        }
+
+        It 'refuses to remove RD Licensing when its key packs cannot be read (LicensesUnknown), changing nothing' {
+            $guest = New-FakeGuest -FixtureName 'licensing-role-with-cals'
+            $guest.KeyPacks = $null
+            Register-GuestMocks -Guest $guest
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; RemoveLicensingRole = 'true' }
+            $result = (Split-OutputLine -Line $run.Lines[0]).Value
+            $result.status | Should -Be 'Blocked'
+            $result.blocked | Should -Be 'LicensesInstalled'
+            $result.error.errorId | Should -BeLike 'LicensesUnknown *'
+            Assert-NothingWritten
+        }
+
+        It 'removes RD Licensing when no key pack holds a license' {
+            $guest = New-FakeGuest -FixtureName 'licensing-role-with-cals'
+            $guest.KeyPacks = @([pscustomobject]@{ KeyPackId = 3; KeyPackType = 4; TotalLicenses = 0; IssuedLicenses = 0; AvailableLicenses = 0 })
+            Register-GuestMocks -Guest $guest
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; RemoveLicensingRole = 'true' }
+            (Split-OutputLine -Line $run.Lines[0]).Value.status | Should -Be 'Applied'
+            Should -Invoke Uninstall-WindowsFeature -Times 1 -Exactly
+        }
+
+        It 'blocks a server whose TCP 135 connect times out, with a bounded wait' {
+            $guest = New-FakeGuest -FixtureName 'locked-out'
+            Register-GuestMocks -Guest $guest
+            $guest.Tcp135['10.0.0.4'] = 'timeout'
+            $run = Invoke-GuestScript -Name $script:RemediateScript -Parameters @{ Operation = 'Apply'; LicensingMode = '4'; LicenseServers = 'ls01.contoso.com' }
+            $result = (Split-OutputLine -Line $run.Lines[0]).Value
+            $result.blocked | Should -Be 'Unreachable'
+            $result.unreachable | Should -Be @('ls01.contoso.com')
+            Should -Invoke Connect-TcpPort -Times 1 -Exactly -ParameterFilter { $TimeoutMilliseconds -eq 3000 -and $Port -eq 135 }
+            Should -Invoke Test-NetConnection -Times 0 -Exactly
+        }
+    }
+
     Context 'idempotence' {
         It 'applies to a locked-out host once, then reports NoChange with the same registry' {
             $guest = New-FakeGuest -FixtureName 'locked-out'

@@ -26,6 +26,8 @@ $MaxServers = 4
 $MaxServersLength = 512
 $MaxReported = 512
 $MaxEncodedLength = 2048
+# DNS lookup and TCP 135 connect each wait at most this long per server: 4 servers x 2 x 3 s = 24 s at worst.
+$ReachTimeoutMilliseconds = 3000
 
 function Test-HostName {
     # RFC 1123: labels of 1-63 letters, digits and hyphens, no hyphen at either end, 253 characters in all; digits and
@@ -194,8 +196,32 @@ function Get-FeatureState {
     return [string]$feature.InstallState
 }
 
+function Get-KeyPackRefusal {
+    # RD Licensing is not removed while its CAL key packs hold licenses, nor when they cannot be read (the safe side):
+    # {message, errorId} for the Blocked result, or $null when the role may go.
+    try {
+        $count = Get-LicensedKeyPackCount
+    }
+    catch {
+        return New-Failure -Message ('RDS-Licensing was not removed: its CAL key packs could not be read: ' + $_.Exception.Message) -ErrorId ('LicensesUnknown ' + (Get-ErrorId -ErrorRecord $_))
+    }
+    if ($count -eq 0) { return $null }
+    return New-Failure -Message "RDS-Licensing was not removed: $count CAL key pack(s) hold licenses (Win32_TSLicenseKeyPack TotalLicenses or IssuedLicenses above 0)." -ErrorId 'LicensesInstalled'
+}
+
 function Write-RegistryValue {
+    # Through the 64-bit view on a 32-bit host (GuestHelpers: Open-RegistryKey64), else through the registry provider.
     param([string] $Path, [string] $Name, [string] $Type, $Value)
+    if ($script:Registry64View) {
+        $key = Open-RegistryKey64 -Path $Path -Create
+        try {
+            $key.SetValue($Name, $Value, $Type)
+        }
+        finally {
+            $key.Close()
+        }
+        return
+    }
     if (-not (Test-Path -Path $Path)) { $null = New-Item -Path $Path -Force }
     $null = New-ItemProperty -Path $Path -Name $Name -PropertyType $Type -Value $Value -Force
 }
@@ -235,6 +261,16 @@ function Set-LicenseServersValue {
 
 function Remove-RegistryValue {
     param([string] $Path, [string] $Name)
+    if ($script:Registry64View) {
+        $key = Open-RegistryKey64 -Path $Path -Writable
+        try {
+            $key.DeleteValue($Name)
+        }
+        finally {
+            $key.Close()
+        }
+        return 'Registry'
+    }
     Remove-ItemProperty -Path $Path -Name $Name
     return 'Registry'
 }
@@ -292,6 +328,7 @@ function Invoke-RdsLicensingChange {
     foreach ($role in $roles) { $roleBefore[$role] = Get-FeatureState -Name $role }
 
     $blocked = $null
+    $refusal = $null
     $unreachable = New-Object System.Collections.Generic.List[string]
     $notRestorable = New-Object System.Collections.Generic.List[string]
     if ($isApply -and $askMode -and $modeBefore -cne $LicensingMode -and -not (Test-ModeRestorable)) { $notRestorable.Add('LicensingMode') }
@@ -304,10 +341,14 @@ function Invoke-RdsLicensingChange {
         # non-ASCII...) is not changed: the result carries it raw, with its type, for the journal.
         $blocked = 'NotRestorable'
     }
+    elseif ($roles.Contains('RDS-Licensing') -and $roleBefore['RDS-Licensing'] -eq 'Installed' -and $null -ne ($refusal = Get-KeyPackRefusal)) {
+        # Removing a license server that holds CALs would lose them for every session host it serves.
+        $blocked = 'LicensesInstalled'
+    }
     elseif ($isApply -and $askServers) {
         foreach ($server in $LicenseServers.Split(',')) {
-            $test = Test-LicenseServerReach -HostName $server
-            if (-not ($test.dns -and $test.tcp135)) { $unreachable.Add($server) }
+            $test = Test-LicenseServerReach -HostName $server -TimeoutMilliseconds $ReachTimeoutMilliseconds
+            if ($test.tcp135 -ne 'open') { $unreachable.Add($server) }
         }
         if ($unreachable.Count -gt 0) { $blocked = 'Unreachable' }
     }
@@ -316,7 +357,7 @@ function Invoke-RdsLicensingChange {
         if ($askMode) { $unchanged.Add((Add-RawBefore -Change (New-Change -Setting 'LicensingMode' -Before $modeBefore -After $modeBefore) -Raw $notRestorable -Path $RcmKey -Name 'LicensingMode')) }
         if ($askServers) { $unchanged.Add((Add-RawBefore -Change (New-Change -Setting 'SpecifiedLicenseServers' -Before $serversBefore -After $serversBefore) -Raw $notRestorable -Path $ServersKey -Name 'SpecifiedLicenseServers')) }
         foreach ($role in $roles) { $unchanged.Add((New-Change -Setting $role -Before $roleBefore[$role] -After $roleBefore[$role])) }
-        return New-Result -Status 'Blocked' -Blocked $blocked -Unreachable $unreachable.ToArray() -Changes $unchanged.ToArray() -Method $null
+        return New-Result -Status 'Blocked' -Blocked $blocked -Unreachable $unreachable.ToArray() -Changes $unchanged.ToArray() -Method $null -Failure $refusal
     }
 
     $setting = $null

@@ -7,8 +7,8 @@ namespace AzureRdsFix.Simulation.Arm;
 
 /// <summary>
 /// VirtualMachines_Restart: 202 + Azure-AsyncOperation + Location; while it runs the VM reads "starting" and its agent
-/// "Not Ready"; it ends with the VM running, its agent Ready with statuses newer than the restart (after the VM's
-/// AgentLagAfterRestart fault, if any: until then the instance view still shows the stale pre-restart status), and the
+/// "Not Ready"; it ends with the VM running, its agent Ready with statuses newer than the restart (after the agent's
+/// start-up, drawn per restart, and the VM's AgentLagAfterRestart fault, if any: until then the instance view still shows the stale pre-restart status), and the
 /// guest's pending changes effective (<see cref="RestartEffects"/>).
 /// </summary>
 internal static class RestartHandler
@@ -33,7 +33,7 @@ internal static class RestartHandler
             vm.Power = PowerState.Running;
             vm.Agent = AgentState.Ready;
             vm.RestartingUntil = operation.Due;
-            vm.AgentBackAt = operation.Due + vm.Faults.AgentLagAfterRestart;
+            vm.AgentBackAt = operation.Due + state.GuestDelay(SimulatedDurations.AgentStart, SimulatedDurations.AgentStartMax, vm) + vm.Faults.AgentLagAfterRestart;
             state.Operations.Add(operation);
             return LroStore.Accepted(request.BaseUrl, operation, body: null);
         }

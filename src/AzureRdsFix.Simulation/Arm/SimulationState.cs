@@ -52,15 +52,31 @@ internal sealed class SimulationState
     /// The drawn length is added to <paramref name="vm"/>'s <see cref="Fleets.SimulatedVm.LroTime"/>, for the benchmark's lower bound.
     public DateTimeOffset LroDue(TimeSpan min, TimeSpan max, Fleets.SimulatedVm? vm = null)
     {
+        var duration = Draw(min, max);
+        vm?.AddLroTime(Scaled(duration) + LroDelay);
+        return LroDue(duration);
+    }
+
+    /// <summary>
+    /// A wait in the guest that no tool can shorten (the VM agent starting after a restart), scaled; added to
+    /// <paramref name="vm"/>'s <see cref="Fleets.SimulatedVm.LroTime"/> like an LRO, for the benchmark's lower bound.
+    /// </summary>
+    public TimeSpan GuestDelay(TimeSpan min, TimeSpan max, Fleets.SimulatedVm vm)
+    {
+        var delay = Scaled(Draw(min, max));
+        vm.AddLroTime(delay);
+        return delay;
+    }
+
+    private TimeSpan Draw(TimeSpan min, TimeSpan max)
+    {
         double draw;
         lock (_spread)
         {
             draw = _spread.NextDouble();
         }
 
-        var duration = min + ((max - min) * draw);
-        vm?.AddLroTime(Scaled(duration) + LroDelay);
-        return LroDue(duration);
+        return min + ((max - min) * draw);
     }
 
     // Seeded: a run's spread is the same each time for the same order of calls.

@@ -6,6 +6,28 @@ public sealed record GuestOs(string? Caption, string? Version, string? Build);
 
 public sealed record GuestDomain(bool Joined, string? Name);
 
+/// <summary>One <c>Win32_TSLicenseKeyPack</c> instance (root\cimv2): the CAL counts the scripts read.</summary>
+public sealed record LicenseKeyPack(long? TotalLicenses, long? IssuedLicenses)
+{
+    public bool HoldsLicenses => (TotalLicenses ?? 0) + (IssuedLicenses ?? 0) > 0;
+}
+
+/// <summary>The event channels the probe reads (docs/guest-contract.md, "events").</summary>
+public static class GuestEventChannels
+{
+    public const string RcmAdmin = "rcmAdmin";
+    public const string System = "system";
+}
+
+/// <summary>TCP 135 outcomes of the scripts' bounded connect.</summary>
+public static class Tcp135States
+{
+    public const string Open = "open";
+    public const string Closed = "closed";
+    public const string Timeout = "timeout";
+    public const string DnsFailed = "dnsFailed";
+}
+
 /// <summary>A CIM method result as WMI gives it: ReturnValue (0 = success, else a WMI error) and one out value.</summary>
 public sealed record WmiResult(long? ReturnValue, long? Value)
 {
@@ -46,12 +68,30 @@ public sealed class GuestState
     /// <summary>null means the CIM class is missing.</summary>
     public TerminalServiceSetting? TerminalServiceSetting { get; set; }
 
-    /// <summary>Event count per id over the last 30 days in the RCM Admin log.</summary>
-    public Dictionary<string, int> Events { get; private init; } = [];
+    /// <summary>
+    /// Event count per id over the last 30 days, per channel (<see cref="GuestEventChannels"/>); a channel mapped to
+    /// null does not exist (Get-WinEvent: no such log).
+    /// </summary>
+    public Dictionary<string, Dictionary<string, int>?> Events { get; private init; } = new()
+    {
+        [GuestEventChannels.RcmAdmin] = [],
+        [GuestEventChannels.System] = [],
+    };
 
-    public HashSet<string> ResolvableNames { get; private init; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>DNS answers: name -> addresses; a name not here does not resolve.</summary>
+    public Dictionary<string, List<string>> DnsAnswers { get; private init; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public HashSet<string> Tcp135Hosts { get; private init; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Names whose lookup does not answer within the scripts' timeout.</summary>
+    public HashSet<string> DnsTimeouts { get; private init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>TCP 135 per address: open or timeout; any other address refuses the connection (closed).</summary>
+    public Dictionary<string, string> Tcp135 { get; private init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>False: a 32-bit host on 64-bit Windows (the scripts then read the registry through the 64-bit view).</summary>
+    public bool Is64BitProcess { get; set; } = true;
+
+    /// <summary>Win32_TSLicenseKeyPack instances; null means the class is missing (no RD Licensing role).</summary>
+    public IReadOnlyList<LicenseKeyPack>? LicenseKeyPacks { get; set; }
 
     /// <summary>Features uninstalled since the last restart: they read UninstallPending until a restart removes them.</summary>
     public HashSet<string> PendingFeatureRemovals { get; private init; } = new(StringComparer.OrdinalIgnoreCase);
@@ -67,16 +107,21 @@ public sealed class GuestState
         Registry = Registry.Clone(),
         Features = Features is null ? null : new Dictionary<string, string>(Features, StringComparer.OrdinalIgnoreCase),
         TerminalServiceSetting = TerminalServiceSetting,
-        Events = new Dictionary<string, int>(Events),
-        ResolvableNames = new HashSet<string>(ResolvableNames, StringComparer.OrdinalIgnoreCase),
-        Tcp135Hosts = new HashSet<string>(Tcp135Hosts, StringComparer.OrdinalIgnoreCase),
+        Events = Events.ToDictionary(channel => channel.Key, channel => channel.Value is null ? null : new Dictionary<string, int>(channel.Value)),
+        DnsAnswers = DnsAnswers.ToDictionary(answer => answer.Key, answer => new List<string>(answer.Value), StringComparer.OrdinalIgnoreCase),
+        DnsTimeouts = new HashSet<string>(DnsTimeouts, StringComparer.OrdinalIgnoreCase),
+        Tcp135 = new Dictionary<string, string>(Tcp135, StringComparer.OrdinalIgnoreCase),
+        Is64BitProcess = Is64BitProcess,
+        LicenseKeyPacks = LicenseKeyPacks,
         PendingFeatureRemovals = new HashSet<string>(PendingFeatureRemovals, StringComparer.OrdinalIgnoreCase),
         LicensingChangedSinceRestart = LicensingChangedSinceRestart,
     };
 
     public string? Feature(string name) => Features is not null && Features.TryGetValue(name, out var state) ? state : null;
 
-    public int EventCount(string id) => Events.TryGetValue(id, out var count) ? count : 0;
+    /// <summary>The count of one id in one channel; null when the channel does not exist.</summary>
+    public int? EventCount(string channel, string id) =>
+        Events.TryGetValue(channel, out var counts) && counts is not null ? counts.GetValueOrDefault(id) : null;
 
     /// <summary>Reads the <c>guest</c> object of a fixture file.</summary>
     public static GuestState Parse(JsonObject guest)
@@ -102,21 +147,33 @@ public sealed class GuestState
                     (tss["getTStoLSConnectivityStatus"] as JsonObject ?? []).ToDictionary(
                         s => s.Key, s => Method(s.Value, "TStoLSConnectivityStatus"), StringComparer.OrdinalIgnoreCase)),
         };
-        foreach (var (id, count) in guest["events"] as JsonObject ?? [])
+        var events = guest["events"] as JsonObject ?? [];
+        foreach (var channel in new[] { GuestEventChannels.RcmAdmin, GuestEventChannels.System })
         {
-            state.Events[id] = count?.GetValue<int>() ?? 0;
+            state.Events[channel] = !events.TryGetPropertyValue(channel, out var counts)
+                ? []
+                : counts is JsonObject map ? map.ToDictionary(c => c.Key, c => c.Value?.GetValue<int>() ?? 0) : null;
         }
 
-        foreach (var name in Strings(network?["dns"]))
+        foreach (var (name, addresses) in network?["dns"] as JsonObject ?? [])
         {
-            state.ResolvableNames.Add(name);
+            state.DnsAnswers[name] = [.. Strings(addresses)];
         }
 
-        foreach (var host in Strings(network?["tcp135"]))
+        foreach (var name in Strings(network?["dnsTimeout"]))
         {
-            state.Tcp135Hosts.Add(host);
+            state.DnsTimeouts.Add(name);
         }
 
+        foreach (var (address, tcp) in network?["tcp135"] as JsonObject ?? [])
+        {
+            state.Tcp135[address] = tcp?.GetValue<string>() ?? Tcp135States.Closed;
+        }
+
+        state.Is64BitProcess = guest["is64BitProcess"]?.GetValue<bool>() ?? true;
+        state.LicenseKeyPacks = guest["licenseKeyPacks"] is JsonArray packs
+            ? [.. packs.OfType<JsonObject>().Select(pack => new LicenseKeyPack(pack["TotalLicenses"]?.GetValue<long>(), pack["IssuedLicenses"]?.GetValue<long>()))]
+            : null;
         return state;
     }
 

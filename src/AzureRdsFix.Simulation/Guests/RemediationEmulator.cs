@@ -46,6 +46,7 @@ public static class RemediationEmulator
         var roleBefore = roles.ToDictionary(role => role, guest.Feature);
 
         string? blocked = null;
+        JsonObject? refusal = null;
         var unreachable = new List<string>();
         var notRestorable = new List<string>();
         if (request.IsApply && request.AsksMode && !string.Equals(modeBefore, request.LicensingMode, StringComparison.Ordinal) && !ModeRestorable(guest))
@@ -65,6 +66,13 @@ public static class RemediationEmulator
         else if (notRestorable.Count > 0)
         {
             blocked = "NotRestorable";
+        }
+        else if (roles.Contains(GuestPaths.LicensingFeature) && string.Equals(roleBefore[GuestPaths.LicensingFeature], "Installed", StringComparison.OrdinalIgnoreCase)
+            && KeyPackRefusal(guest) is { } found)
+        {
+            // RD Licensing is not removed while its CAL key packs hold licenses, nor when they cannot be read.
+            blocked = "LicensesInstalled";
+            refusal = found;
         }
         else if (request.IsApply && request.AsksServers)
         {
@@ -86,7 +94,7 @@ public static class RemediationEmulator
             }
 
             unchanged.AddRange(roles.Select(role => Change(role, roleBefore[role], roleBefore[role])));
-            return Result(operation, "Blocked", blocked, unreachable, unchanged, method: null);
+            return Result(operation, "Blocked", blocked, unreachable, unchanged, method: null, error: refusal);
         }
 
         var viaWmi = request.IsApply && guest.TerminalServiceSetting is not null;
@@ -230,10 +238,28 @@ public static class RemediationEmulator
         guest.Registry.Get(GuestPaths.Policy, GuestPaths.LicensingModeValue) is not null
         || ProbeEmulator.Entries(guest.Registry.Get(GuestPaths.Policy, GuestPaths.PolicyLicenseServersValue)).Count > 0;
 
-    private static bool Reachable(GuestState guest, string host)
+    private static bool Reachable(GuestState guest, string host) => ProbeEmulator.Reach(guest, host).Tcp135 == Tcp135States.Open;
+
+    /// <summary>The script's Get-KeyPackRefusal: {message, errorId} when RD Licensing must stay, else null.</summary>
+    private static JsonObject? KeyPackRefusal(GuestState guest)
     {
-        var (dns, tcp) = ProbeEmulator.Reachability(guest, host);
-        return dns && tcp;
+        if (guest.LicenseKeyPacks is null)
+        {
+            return new JsonObject
+            {
+                ["message"] = "RDS-Licensing was not removed: its CAL key packs could not be read: Invalid class",
+                ["errorId"] = "LicensesUnknown HRESULT 0x80041010,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand 0x80131500",
+            };
+        }
+
+        var count = guest.LicenseKeyPacks.Count(pack => pack.HoldsLicenses);
+        return count == 0
+            ? null
+            : new JsonObject
+            {
+                ["message"] = $"RDS-Licensing was not removed: {count.ToString(CultureInfo.InvariantCulture)} CAL key pack(s) hold licenses (Win32_TSLicenseKeyPack TotalLicenses or IssuedLicenses above 0).",
+                ["errorId"] = "LicensesInstalled",
+            };
     }
 
     private static JsonObject Change(string setting, string? before, string? after) => new()
@@ -245,7 +271,7 @@ public static class RemediationEmulator
         ["changed"] = !((before is null && after is null) || (before is not null && after is not null && string.Equals(before, after, StringComparison.OrdinalIgnoreCase))),
     };
 
-    private static JsonObject Result(string operation, string? status, string? blocked, List<string> unreachable, List<JsonObject> changes, string? method, bool roleRestart = false)
+    private static JsonObject Result(string operation, string? status, string? blocked, List<string> unreachable, List<JsonObject> changes, string? method, bool roleRestart = false, JsonObject? error = null)
     {
         // Mode/server changes need a restart; a role removal needs one when Uninstall-WindowsFeature says so (here: always).
         var anyChange = changes.Any(c => c["changed"]!.GetValue<bool>());
@@ -260,7 +286,7 @@ public static class RemediationEmulator
             ["changes"] = new JsonArray([.. changes]),
             ["restartNeeded"] = restart,
             ["method"] = method,
-            ["error"] = null,
+            ["error"] = error,
         };
     }
 }

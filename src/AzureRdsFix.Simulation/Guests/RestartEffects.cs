@@ -40,7 +40,7 @@ public static class RestartEffects
             || string.Equals(probe["rdsh"]!["feature"]?.GetValue<string>(), "Installed", StringComparison.OrdinalIgnoreCase)
             || probe["tsMode"]?.GetValue<int>() == 1;
         var mode = probe["mode"]!["policy"]?.GetValue<int>() ?? probe["mode"]!["local"]?.GetValue<int>();
-        var reachable = probe["reach"]!.AsArray().Any(r => r!["dns"]!.GetValue<bool>() && r["tcp135"]!.GetValue<bool>());
+        var reachable = probe["reach"]!.AsArray().Any(r => r!["tcp135"]!.GetValue<string>() == Tcp135States.Open);
         return rdshInstalled && mode is 2 or 4 && reachable;
     }
 }

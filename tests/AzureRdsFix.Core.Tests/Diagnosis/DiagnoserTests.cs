@@ -52,7 +52,7 @@ public sealed class DiagnoserTests
     [Fact]
     public void Diagnose_HealthyWithOldEvents_HealthyWithInfo()
     {
-        var diagnosis = Diagnose(Probes.Healthy() with { Events = new EventCounts { ModeNotConfigured = 1 } });
+        var diagnosis = Diagnose(Probes.Healthy() with { Events = new EventCounts { RcmAdmin = new RcmAdminEvents { ModeNotConfigured = 1 } } });
 
         diagnosis.Outcome.Should().Be(VmOutcome.Healthy);
         diagnosis.Findings.Select(f => f.RuleId).Should().Equal("RDS010");

@@ -17,13 +17,14 @@ public sealed class FixtureTests
     public static TheoryData<string, VmOutcome, string[]> Cases => new()
     {
         { "locked-out", VmOutcome.NeedsAttention, ["RDS001", "RDS003", "RDS004", "RDS010"] },
-        { "grace-expiring", VmOutcome.NeedsAttention, ["RDS002", "RDS003", "RDS004", "RDS010"] },
+        // Only 50282 is logged there, which no Microsoft source names: not counted, so no RDS010.
+        { "grace-expiring", VmOutcome.NeedsAttention, ["RDS002", "RDS003", "RDS004"] },
         { "healthy", VmOutcome.Healthy, [] },
         { "empty-eventlog", VmOutcome.Healthy, [] },
-        { "gpo-managed", VmOutcome.NeedsAttention, ["RDS001", "RDS005", "RDS006", "RDS010"] },
+        { "gpo-managed", VmOutcome.NeedsAttention, ["RDS001", "RDS005", "RDS006"] },
         { "no-rdsh", VmOutcome.NotApplicable, [] },
         { "client-os", VmOutcome.NotApplicable, [] },
-        { "server-unreachable", VmOutcome.NeedsAttention, ["RDS001", "RDS005", "RDS010"] },
+        { "server-unreachable", VmOutcome.NeedsAttention, ["RDS001", "RDS005"] },
         { "licensing-role-unused", VmOutcome.NeedsAttention, ["RDS008"] },
         { "no-cim-class", VmOutcome.NeedsAttention, ["RDS001", "RDS003", "RDS004", "RDS010"] },
         { "many-servers", VmOutcome.NeedsAttention, ["RDS005", "RDS010"] },
@@ -35,6 +36,12 @@ public sealed class FixtureTests
         { "busy-servicing", VmOutcome.NeedsAttention, ["RDS001", "RDS003", "RDS004", "RDS010"] },
         // ls_old does not resolve (RDS005); fix refuses to change a REG_SZ list it could not put back (remediate-cases).
         { "servers-reg-sz", VmOutcome.NeedsAttention, ["RDS005"] },
+        // A 32-bit host reads the role state through the 64-bit registry view: the same verdict as locked-out.
+        { "wow64-host", VmOutcome.NeedsAttention, ["RDS001", "RDS003", "RDS004", "RDS010"] },
+        // RD Licensing holds CALs: reported, but not fixable by removal (RDS008 without a fix).
+        { "licensing-role-with-cals", VmOutcome.NeedsAttention, ["RDS008"] },
+        // The RCM Admin log is unknown (null), not zero: nothing is inferred from it.
+        { "no-rcm-log", VmOutcome.Healthy, [] },
     };
 
     [Theory]
@@ -53,6 +60,11 @@ public sealed class FixtureTests
         Diagnoser.Diagnose(Load("gpo-managed"), RuleContext.Default).Reason.Should().Be(
             "RDP is refused: the grace period is over and license server oldls.contoso.com does not answer on TCP 135 (RDS001); "
             + "Group Policy sets the licensing mode (2) and servers (oldls.contoso.com), so fix it in Group Policy (RDS006).");
+
+    [Fact]
+    public void Diagnose_LicensingRoleWithCals_RemovalNotProposed() =>
+        Diagnoser.Diagnose(Load("licensing-role-with-cals"), RuleContext.Default).Findings.Should().ContainSingle()
+            .Which.FixableBy.Should().BeNull();
 
     [Fact]
     public void Fixtures_EveryGuestFixture_HasAnExpectation()

@@ -19,7 +19,7 @@ public sealed class RuleTests
         finding.FixableBy.Should().Be(FixKind.SetModeAndServers);
         finding.Evidence["graceDays"]!.GetValue<int>().Should().Be(0);
         finding.Evidence["mode"]!["local"]!.GetValue<int>().Should().Be(5);
-        finding.Evidence["events"]!["1069"]!.GetValue<int>().Should().Be(4);
+        finding.Evidence["events"]!["rcmAdmin"]!["1069"]!.GetValue<int>().Should().Be(4);
     }
 
     [Fact]
@@ -44,9 +44,69 @@ public sealed class RuleTests
         Run(new Rds001LicensingLockout(), Probes.LockedOut() with { GraceDays = null, Events = new EventCounts() }).Should().BeEmpty();
 
     [Fact]
-    public void Rds001_GraceUnknownOnlyNoServerEvents_NoFinding() =>
-        Run(new Rds001LicensingLockout(), Probes.LockedOut() with { GraceDays = null, Events = new EventCounts { NoServerSpecified = 3 } })
+    public void Rds001_GraceUnknownOnlyLicensingServiceEvents_NoFinding() =>
+        Run(new Rds001LicensingLockout(), Probes.LockedOut() with
+        {
+            GraceDays = null,
+            Events = new EventCounts { SystemLog = new SystemLogEvents { LicenseAttributesNotUpdated = 3 } },
+        }).Should().BeEmpty();
+
+    [Fact]
+    public void Rds001_GraceUnknownRcmLogUnknown_NoFindingFromEvents() =>
+        Run(new Rds001LicensingLockout(), Probes.LockedOut() with { GraceDays = null, Events = new EventCounts { RcmAdmin = null } })
             .Should().BeEmpty();
+
+    [Fact]
+    public void Rds010_LockoutEvent_EvidenceNamesTheChannel()
+    {
+        var finding = Run(new Rds010LicensingLockoutEvents(), Probes.LockedOut() with
+        {
+            Events = new EventCounts { RcmAdmin = new RcmAdminEvents { ModeNotConfigured = 4 }, SystemLog = null },
+        }).Should().ContainSingle().Which;
+
+        finding.Evidence["events"]!.ToJsonString().Should().Be("{\"rcmAdmin\":{\"1069\":4},\"system\":null}");
+        finding.Evidence["total"]!.GetValue<int>().Should().Be(4);
+    }
+
+    [Fact]
+    public void Rds010_OnlyLicensingServiceEvents_NoFinding() =>
+        Run(new Rds010LicensingLockoutEvents(), Probes.LockedOut() with
+        {
+            Events = new EventCounts { SystemLog = new SystemLogEvents { LicenseAttributesNotUpdated = 9 } },
+        }).Should().BeEmpty();
+
+    [Fact]
+    public void Rds005_Tcp135TimedOut_FindingSaysTimedOut()
+    {
+        var finding = Run(new Rds005LicenseServerUnreachable(), Probes.Healthy() with
+        {
+            Reach = [new Reachability { Host = "ls01.contoso.com", Dns = true, Address = "10.0.0.4", Tcp135 = Tcp135State.Timeout }],
+        }).Should().ContainSingle().Which;
+
+        finding.Evidence["reach"]![0]!["tcp135"]!.GetValue<string>().Should().Be("timeout");
+        finding.Evidence["reach"]![0]!["address"]!.GetValue<string>().Should().Be("10.0.0.4");
+    }
+
+    [Fact]
+    public void Rds005_ResolvedButRefused_Finding() =>
+        Run(new Rds005LicenseServerUnreachable(), Probes.Healthy() with
+        {
+            Reach = [new Reachability { Host = "ls01.contoso.com", Dns = true, Address = "10.0.0.4", Tcp135 = Tcp135State.Closed }],
+        }).Should().ContainSingle();
+
+    [Fact]
+    public void Rds008_KeyPacksHoldCals_NotFixableByRemoval() =>
+        Run(new Rds008LicensingRoleUnused(), Probes.Healthy() with
+        {
+            LicensingRole = "Installed", Rdsh = new RdshFacts(), TerminalServerMode = 0, KeyPacks = 2,
+        }).Should().ContainSingle().Which.FixableBy.Should().BeNull();
+
+    [Fact]
+    public void Rds008_NoKeyPacksWithCals_FixableByRemoval() =>
+        Run(new Rds008LicensingRoleUnused(), Probes.Healthy() with
+        {
+            LicensingRole = "Installed", Rdsh = new RdshFacts(), TerminalServerMode = 0, KeyPacks = 0,
+        }).Should().ContainSingle().Which.FixableBy.Should().Be(FixKind.RemoveLicensingRole);
 
     [Fact]
     public void Rds001_GraceUnknownLockoutEvents_FindingFromEvents() =>
@@ -188,7 +248,7 @@ public sealed class RuleTests
         var finding = Run(new Rds010LicensingLockoutEvents(), Probes.LockedOut()).Should().ContainSingle().Subject;
 
         finding.Severity.Should().Be(Severity.Info);
-        finding.Evidence["total"]!.GetValue<int>().Should().Be(9);
+        finding.Evidence["total"]!.GetValue<int>().Should().Be(4);
     }
 
     [Fact]

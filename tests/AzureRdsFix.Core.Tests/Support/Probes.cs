@@ -27,7 +27,7 @@ internal static class Probes
         LicenseServers = new ServerFacts(),
         GraceDays = 0,
         Reach = [],
-        Events = new EventCounts { ModeNotConfigured = 4, GraceExpiredNoServer = 2, NoServerSpecified = 3 },
+        Events = new EventCounts { RcmAdmin = new RcmAdminEvents { ModeNotConfigured = 4 } },
     };
 
     public static ProbeFacts GraceExpiring(int days = 5) => LockedOut() with { GraceDays = days, Events = new EventCounts() };
