@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Reporting;
 using AzureRdsFix.Guest;
@@ -217,10 +218,20 @@ public sealed class NotOurEndpointTests(NotOurEndpointFleet fleet) : IClassFixtu
     }
 
     [Fact]
-    public void Runs_StayWithinTheirTimeBudget()
+    public void Scan_RunsTheProbesOfDifferentVmsSideBySide()
     {
-        // pwsh starts in about a second per Run Command; Run Commands on different VMs run side by side (--max-parallel).
-        (fleet.Scan.Elapsed + fleet.Fix.Elapsed + fleet.FixAgain.Elapsed).Should().BeLessThan(TimeSpan.FromSeconds(90));
+        // How fast is the benchmark's business (bench/); what a test can hold is that Run Commands on different VMs
+        // overlap (--max-parallel 8 here), read from the journal's step times, not from the wall clock.
+        var events = Cli.Journal.JournalReader.Read(Path.Combine(fleet.Scan.OutDir, "journal.jsonl"));
+        var inFlight = 0;
+        var most = 0;
+        foreach (var e in events.Where(e => e.Is(JournalStep.Probe, StepStatus.Started) || e is StepFinished { Step: JournalStep.Probe }).OrderBy(e => e.At))
+        {
+            inFlight += e is StepStarted ? 1 : -1;
+            most = Math.Max(most, inFlight);
+        }
+
+        most.Should().BeGreaterThan(1, "probes of different VMs run at the same time");
     }
 
     private static void AssertEveryVmOnce(RunReport report, Dictionary<string, VmOutcome> expected)
@@ -359,10 +370,8 @@ public sealed class NotOurEndpointFleet : IAsyncLifetime
         var requestsBefore = Arm.Requests.Count;
         var snapshotsBefore = Arm.Snapshots.Count;
         var runsBefore = Guests.ToDictionary(g => g.Key, g => g.Value.Runs.Count, StringComparer.OrdinalIgnoreCase);
-        var started = Stopwatch.GetTimestamp();
         string[] args = [command, .. options, "--arm-endpoint", Arm.Endpoint.ToString(), "--auth", "token", "--max-parallel", "8", "--out", outDir];
         var result = await CliRunner.RunAsync(args, new Dictionary<string, string?> { ["AZRDSFIX_ACCESS_TOKEN"] = Token }, Arm.Certificate, _dir.Path);
-        var elapsed = Stopwatch.GetElapsedTime(started);
 
         var reportFile = Path.Combine(outDir, "report.json");
         if (!File.Exists(reportFile))
@@ -377,7 +386,7 @@ public sealed class NotOurEndpointFleet : IAsyncLifetime
             Arm.Snapshots.Count - snapshotsBefore,
             Guests.ToDictionary(g => g.Key, g => (IReadOnlyList<PwshGuestRun>)[.. g.Value.Runs.Skip(runsBefore[g.Key])], StringComparer.OrdinalIgnoreCase),
             Guests.ToDictionary(g => g.Key, g => g.Value.Guest, StringComparer.OrdinalIgnoreCase),
-            elapsed);
+            outDir);
     }
 }
 
@@ -389,4 +398,4 @@ public sealed record FleetRun(
     int SnapshotsTaken,
     IReadOnlyDictionary<string, IReadOnlyList<PwshGuestRun>> Runs,
     IReadOnlyDictionary<string, JsonObject> GuestsAfter,
-    TimeSpan Elapsed);
+    string OutDir);

@@ -13,7 +13,6 @@ namespace AzureRdsFix.Cli.Commands;
 /// </summary>
 public sealed class DemoCommand(CliServices services)
 {
-    private const string DemoToken = "demo-token-not-a-secret";
 
     private readonly Option<int?> _vms = new(OptionNames.Vms) { Description = "Use a generated fleet of N VMs instead of the demo fleet." };
     private readonly Option<bool> _fix = new(OptionNames.Fix) { Description = "Scan, then fix with the simulator's license server, then verify." };
@@ -40,7 +39,7 @@ public sealed class DemoCommand(CliServices services)
         await using var azure = await SimulatedAzure.StartAsync(fleet, new SimulationOptions(), cancellationToken);
         await services.IO.Out.WriteLineAsync($"Simulated Azure at {azure.Endpoint} with {fleet.VmCount} VMs in {fleet.Subscriptions.Count} subscriptions.");
 
-        var environment = new DemoEnvironment(services.Environment, DemoToken, azure.SerialConsole.Password);
+        var environment = new DemoEnvironment(services.Environment, DemoToken(services.Time), azure.SerialConsole.Password);
         var demo = services with
         {
             Environment = environment,
@@ -61,6 +60,17 @@ public sealed class DemoCommand(CliServices services)
         await services.IO.Out.WriteLineAsync($"== fix --license-server {fleet.LicenseServer} ==");
         var fixOut = outDir is null ? [] : new[] { "--out", Path.Combine(outDir, "fix") };
         return await new CliApp(demo).RunAsync(["fix", .. root, "--license-server", fleet.LicenseServer!, "--yes", .. fixOut], cancellationToken);
+    }
+
+    /// <summary>
+    /// A throwaway token shaped like the ones Entra ID issues (an unsigned JWT, RFC 7519), so the tool reads its expiry as
+    /// it would a real one: valid for an hour from now. The simulator does not check signatures.
+    /// </summary>
+    private static string DemoToken(TimeProvider time)
+    {
+        static string Part(string json) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var exp = time.GetUtcNow().AddHours(1).ToUnixTimeSeconds();
+        return $"{Part("""{"alg":"none","typ":"JWT"}""")}.{Part($$"""{"aud":"https://management.azure.com/","sub":"azrdsfix-demo","exp":{{exp}}}""")}.";
     }
 
     /// <summary>The caller's environment, plus the simulator's throwaway token for --auth token and its guests' serial console password.</summary>
