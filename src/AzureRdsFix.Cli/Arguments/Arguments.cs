@@ -1,4 +1,5 @@
 using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Reporting;
 
 namespace AzureRdsFix.Cli.Arguments;
 
@@ -18,8 +19,6 @@ public sealed record ExecutionArguments(int MaxParallel, string Channel, TimeSpa
 
     public string? SerialDomain { get; init; }
 }
-
-public enum FailOn { Attention, Failed, Never }
 
 public sealed record OutputArguments(string? OutDir, IReadOnlyList<string> Formats, FailOn FailOn, bool Quiet);
 

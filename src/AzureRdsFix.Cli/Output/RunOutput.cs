@@ -29,6 +29,7 @@ public static class RunOutput
     public static async Task<int> FinishAsync(CliServices services, RunReport report, OutputArguments output, string outDir, JournalWriter? journal, bool cancelled, bool authFailedEverywhere, string? stoppedBecause = null)
     {
         cancelled |= stoppedBecause is not null;
+        report = report with { FailOn = output.FailOn };
         var written = ReportFiles.Write(report, outDir, output.Formats);
         var summary = SummaryRenderer.SummaryLine(report);
         if (journal is not null)

@@ -39,14 +39,30 @@ public sealed class WriterTests
         root.Elements("testsuite").Select(s => (string?)s.Attribute("name")).Should().Equal(
             $"subscription {SampleReport.SubscriptionA}", $"subscription {SampleReport.SubscriptionB}", "scope errors");
         ((int)root.Attribute("tests")!).Should().Be(10);
-        ((int)root.Attribute("failures")!).Should().Be(1);
+        ((int)root.Attribute("failures")!).Should().Be(4, "--fail-on attention (the default) counts NeedsAttention, Unreachable, WouldFix and FixedPendingRestart");
         ((int)root.Attribute("errors")!).Should().Be(2);
         Kind("rdsh-gpo").Should().Be("failure");
         Kind("rdsh-old").Should().Be("error");
         Kind("web-01").Should().Be("skipped");
-        Kind("rdsh-stopped").Should().Be("skipped");
+        Kind("rdsh-stopped").Should().Be("failure");
+        Kind("rdsh-03").Should().Be("failure");
+        Kind("rdsh-04").Should().Be("failure");
         Kind("rdsh-01").Should().BeNull();
         Kind("rdsh-rolled").Should().BeNull();
+    }
+
+    [Fact]
+    public void JUnit_FailOnFailed_OnlyFailedAndScopeErrorsFail()
+    {
+        var root = XDocument.Parse(new JUnitReportWriter().Render(Sample with { FailOn = FailOn.Failed })).Root!;
+        string? Kind(string vm) => root.Descendants("testcase").Single(c => (string?)c.Attribute("name") == vm)
+            .Elements().FirstOrDefault(e => e.Name != "system-out")?.Name.LocalName;
+
+        ((int)root.Attribute("failures")!).Should().Be(0);
+        ((int)root.Attribute("errors")!).Should().Be(2);
+        Kind("rdsh-old").Should().Be("error");
+        Kind("rdsh-gpo").Should().Be("skipped");
+        Kind("rdsh-stopped").Should().Be("skipped");
     }
 
     [Fact]
