@@ -67,7 +67,17 @@ public static class ArmConnection
     public static async Task<ConnectionOptions> PrepareAsync(CliServices services, ConnectionOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var (resolved, note) = await ArmClientFactory.ResolveAudienceAsync(options, cancellationToken);
+        ConnectionOptions resolved;
+        string? note;
+        try
+        {
+            (resolved, note) = await ArmClientFactory.ResolveAudienceAsync(options, cancellationToken);
+        }
+        catch (AzureConnectionException ex)
+        {
+            throw new ToolFailureException(ex.Message, ex);
+        }
+
         if (note is not null)
         {
             await services.IO.Error.WriteLineAsync($"azrdsfix: note: {note}");

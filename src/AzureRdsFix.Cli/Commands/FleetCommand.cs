@@ -63,7 +63,14 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             return ExitCodes.BadInput;
         }
 
-        var connection = await ArmConnection.PrepareAsync(services, ArmConnection.Options(services, args.Connection), cancellationToken);
+        // No single HTTP wait outlasts a step: a hung endpoint ends the run within --step-timeout.
+        var connectionOptions = ArmConnection.Options(services, args.Connection);
+        if (args.Execution.StepTimeout < connectionOptions.NetworkTimeout)
+        {
+            connectionOptions = connectionOptions with { NetworkTimeout = args.Execution.StepTimeout };
+        }
+
+        var connection = await ArmConnection.PrepareAsync(services, connectionOptions, cancellationToken);
 
         // A token that expires mid-run stops the run (exit 3, one sentence) instead of failing every remaining call.
         var expiry = new AccessTokenExpiry();
