@@ -71,6 +71,9 @@ public static class ArmConnection
         string? note;
         try
         {
+            // A missing or expired token is said before the endpoint is contacted: it is this machine's to fix first.
+            _ = ArmClientFactory.CreateCredential(options, services.Environment.GetVariable, services.Time, expiry: null);
+
             (resolved, note) = await ArmClientFactory.ResolveAudienceAsync(options, cancellationToken);
         }
         catch (AzureConnectionException ex)

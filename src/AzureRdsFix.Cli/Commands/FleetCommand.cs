@@ -70,7 +70,19 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             connectionOptions = connectionOptions with { NetworkTimeout = args.Execution.StepTimeout };
         }
 
-        var connection = await ArmConnection.PrepareAsync(services, connectionOptions, cancellationToken);
+        // An endpoint that refuses or never answers ends the run at once, as one scope error: the journal and report are
+        // still written (a pipeline's merge finds the shard), and the run exits 3 with that one sentence.
+        ConnectionOptions connection;
+        string? unreachable = null;
+        try
+        {
+            connection = await ArmConnection.PrepareAsync(services, connectionOptions, cancellationToken);
+        }
+        catch (ToolFailureException ex) when (ex.InnerException is AzureConnectionException)
+        {
+            connection = connectionOptions;
+            unreachable = ex.Message;
+        }
 
         // A token that expires mid-run stops the run (exit 3, one sentence) instead of failing every remaining call.
         var expiry = new AccessTokenExpiry();
@@ -87,7 +99,18 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
         var console = ConsoleFactory.For(services.IO);
         var ports = services.CreatePorts(client, connection, arm => SerialChannel(arm, args, connection));
         EngineResult result;
-        if (args.Output.Quiet)
+        if (unreachable is not null)
+        {
+            var error = new ScopeError($"ARM endpoint {connection.ResolvedEndpoint}", unreachable);
+            await journal.AppendAsync(new ScopeFailed { At = services.Time.GetUtcNow(), RunId = runId, Error = error });
+            if (!args.Output.Quiet && !services.IO.OutputIsTerminal)
+            {
+                new PlainProgress(services.IO.Out).ScopeFailed(error);
+            }
+
+            result = new EngineResult(journal.View(), Cancelled: false, AuthFailedEverywhere: true);
+        }
+        else if (args.Output.Quiet)
         {
             result = await new RunEngine(ports, args, runId, journal, new SilentProgress(), services.Time, resume).RunAsync(cancellationToken);
         }
