@@ -59,8 +59,16 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
                 return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", Elapsed());
             }
 
+            if (prior is not null && triage.Os == OsKind.Windows && triage.Power == PowerState.Starting)
+            {
+                // The cut run was restarting it: wait (bounded) for it to run again, then re-probe and verify as usual.
+                triage = await steps.RunAsync(vm, JournalSteps.Triage, ct => ports.Power.WaitUntilRunningAsync(vm, args.Execution.Channel != "serialconsole", ct), Describe, cancellationToken);
+            }
+
             if (UseSerial(triage) is not { } serial)
             {
+                // A guest the cut run changed stays to be verified: a later resume finishes it once it can be reached.
+                final = prior is not { RemediationStarted: true };
                 return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), Elapsed());
             }
 
@@ -99,7 +107,7 @@ public sealed class VmPipeline(EnginePorts ports, RunArguments args, string runI
         }
         catch (StepFailedException ex)
         {
-            final = ex.Step is not (JournalSteps.Remediate or JournalSteps.Restart or JournalSteps.Verify);
+            final = ex.Step is not (JournalSteps.Remediate or JournalSteps.Restart or JournalSteps.Verify) && prior is not { RemediationStarted: true };
             var outcome = ex.Failure.Kind == AzureErrorKind.Unreachable ? VmOutcome.Unreachable : VmOutcome.Failed;
             var resumeHint = final ? string.Empty : " The guest may already be changed: resume the run to re-probe and finish this VM.";
             var reason = outcome == VmOutcome.Unreachable && channel == SerialConsoleChannel
