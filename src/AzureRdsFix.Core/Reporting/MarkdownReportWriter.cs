@@ -102,7 +102,7 @@ public sealed class MarkdownReportWriter : IReportWriter
         }
     }
 
-    private static string Value(string? value) => value is null ? "(absent)" : $"`{value}`";
+    private static string Value(string? value) => value is null ? "(none)" : $"`{value}`";
 
     /// <summary>One line, and no raw HTML: a '&lt;' in a reason or error would otherwise start a tag.</summary>
     private static string Text(string text) => text

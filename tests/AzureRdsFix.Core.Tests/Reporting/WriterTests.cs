@@ -88,7 +88,7 @@ public sealed class WriterTests
         var failed = rows.Single(r => r[0] == "rdsh-old");
         failed[11].Should().Be(Sample.Vms.Single(vm => vm.Name == "rdsh-old").Error);
         failed[5].Should().Be("RDS001");
-        rows.Single(r => r[0] == "rdsh-01")[8].Should().Be("LicensingMode: 5 -> 4; SpecifiedLicenseServers: (absent) -> ls01.contoso.com");
+        rows.Single(r => r[0] == "rdsh-01")[8].Should().Be("LicensingMode: 5 -> 4; SpecifiedLicenseServers: (none) -> ls01.contoso.com");
         csv.Should().EndWith("\r\n");
     }
 
