@@ -124,7 +124,7 @@ public sealed class FleetCommand(CliServices services, RunOptions options, strin
             result = await new RunEngine(ports, args, runId, journal, new PlainProgress(services.IO.Out), services.Time, resume).RunAsync(cancellationToken);
         }
 
-        using var reports = result.Journal.Reports();
+        using var reports = result.Journal.Reports(services.ReportLineRead);
         var report = RunOutput.Report(result.Journal, reports, args.Command, startedAt, services.Time.GetUtcNow());
         return await RunOutput.FinishAsync(services, report, args.Output, outDir, journal, result.Cancelled, result.AuthFailedEverywhere, expiry.Message);
     }

@@ -30,17 +30,46 @@ public static class RunOutput
     {
         cancelled |= stoppedBecause is not null;
         report = report with { FailOn = output.FailOn };
-        var written = ReportFiles.Write(report, outDir, output.Formats);
+        var io = services.IO;
+
+        // One pass over the fold's VMs (read from the journal as they come) feeds every end-of-run output. The summary
+        // line and the exit code need only the fold's counts.
+        var files = ReportFiles.Open(outDir, output.Formats);
+        var table = output.Quiet ? null : new TableWriter();
+        var pipelines = AzurePipelines.IsActive(services.Environment.GetVariable) ? new AzurePipelines(io.Out) : null;
+        try
+        {
+            var writers = new List<IRunWriter>(files);
+            if (table is not null)
+            {
+                writers.Add(table);
+            }
+
+            if (pipelines is not null)
+            {
+                writers.Add(pipelines);
+            }
+
+            Pass(report, writers);
+        }
+        finally
+        {
+            foreach (var file in files)
+            {
+                file.Dispose();
+            }
+        }
+
+        var written = ReportFiles.Paths(outDir);
         var summary = SummaryRenderer.SummaryLine(report);
         if (journal is not null)
         {
             await journal.AppendAsync(new RunFinished { At = report.FinishedAt, RunId = report.RunId, Cancelled = cancelled, Summary = summary });
         }
 
-        var io = services.IO;
-        if (!output.Quiet)
+        if (table is not null)
         {
-            SummaryRenderer.RenderTable(ConsoleFactory.For(io), report);
+            table.Render(ConsoleFactory.For(io));
             await io.Out.WriteLineAsync($"Report: {written.ReportJson}");
             if (journal is not null)
             {
@@ -49,10 +78,7 @@ public static class RunOutput
         }
 
         await io.Out.WriteLineAsync(summary);
-        if (AzurePipelines.IsActive(services.Environment.GetVariable))
-        {
-            AzurePipelines.Write(io.Out, report, written.Markdown);
-        }
+        pipelines?.UploadSummary(written.Markdown);
 
         if (stoppedBecause is not null)
         {
@@ -78,6 +104,27 @@ public static class RunOutput
         }
 
         return ExitPolicy.For(report, output.FailOn);
+    }
+
+    private static void Pass(RunReport report, IReadOnlyList<IRunWriter> writers)
+    {
+        foreach (var writer in writers)
+        {
+            writer.Begin(report);
+        }
+
+        foreach (var vm in report.Vms)
+        {
+            foreach (var writer in writers)
+            {
+                writer.WriteVm(vm);
+            }
+        }
+
+        foreach (var writer in writers)
+        {
+            writer.End();
+        }
     }
 
     private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;

@@ -17,36 +17,70 @@ public sealed class JUnitReportWriter : IReportWriter
 
     public string FileName => "report.junit.xml";
 
-    public void Write(RunReport report, TextWriter writer)
+    private TextWriter _writer = TextWriter.Null;
+    private XmlWriter? _xml;
+    private RunReport? _run;
+    private readonly List<VmReport> _suite = [];
+    private int _suiteId;
+
+    public void Begin(RunReport run, TextWriter writer)
     {
+        _writer = writer;
+        _run = run;
+        _suite.Clear();
+        _suiteId = 0;
+
         // The declaration is written by hand: XmlWriter would take the encoding from the TextWriter (UTF-16 for a StringWriter).
         writer.Write("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = true, IndentChars = "  ", NewLineChars = "\n" };
-        using (var xml = XmlWriter.Create(writer, settings))
+        _xml = XmlWriter.Create(writer, settings);
+
+        // The totals come from the summary counts: the VMs are still to come.
+        var count = run.Summary.ByOutcome;
+        int Counted(Func<VmOutcome, bool> which) => Enum.GetValues<VmOutcome>()
+            .Where(o => which(o) && run.FailOn.Counts(o))
+            .Sum(o => count.TryGetValue(o.ToString(), out var n) ? n : 0);
+        _xml.WriteStartElement("testsuites");
+        _xml.WriteAttributeString("name", $"azrdsfix {run.Command}");
+        _xml.WriteAttributeString("tests", ReportFacts.Number(run.Summary.Total + run.ScopeErrors.Count));
+        _xml.WriteAttributeString("failures", ReportFacts.Number(Counted(o => o != VmOutcome.Failed)));
+        _xml.WriteAttributeString("errors", ReportFacts.Number(Counted(o => o == VmOutcome.Failed) + ScopeErrorCount(run)));
+        _xml.WriteAttributeString("time", ReportFacts.Seconds((long)(run.FinishedAt - run.StartedAt).TotalMilliseconds));
+    }
+
+    /// <summary>VMs come in report order (subscription, then id): a suite's VMs are held until the next subscription starts.</summary>
+    public void WriteVm(VmReport vm)
+    {
+        if (_suite.Count > 0 && !string.Equals(_suite[0].SubscriptionId, vm.SubscriptionId, StringComparison.OrdinalIgnoreCase))
         {
-            var suites = report.Vms.GroupBy(vm => vm.SubscriptionId, StringComparer.OrdinalIgnoreCase).ToList();
-            xml.WriteStartElement("testsuites");
-            xml.WriteAttributeString("name", $"azrdsfix {report.Command}");
-            xml.WriteAttributeString("tests", ReportFacts.Number(report.Vms.Count + report.ScopeErrors.Count));
-            xml.WriteAttributeString("failures", ReportFacts.Number(report.Vms.Count(vm => Kind(vm.Outcome, report.FailOn) == CaseKind.Failure)));
-            xml.WriteAttributeString("errors", ReportFacts.Number(report.Vms.Count(vm => Kind(vm.Outcome, report.FailOn) == CaseKind.Error) + ScopeErrorCount(report)));
-            xml.WriteAttributeString("time", ReportFacts.Seconds((long)(report.FinishedAt - report.StartedAt).TotalMilliseconds));
-
-            var id = 0;
-            foreach (var suite in suites)
-            {
-                WriteSuite(xml, report, id++, suite.Key, [.. suite]);
-            }
-
-            if (report.ScopeErrors.Count > 0)
-            {
-                WriteScopeErrors(xml, report, id);
-            }
-
-            xml.WriteEndElement();
+            FlushSuite();
         }
 
-        writer.Write('\n');
+        _suite.Add(vm);
+    }
+
+    public void End()
+    {
+        FlushSuite();
+        if (_run!.ScopeErrors.Count > 0)
+        {
+            WriteScopeErrors(_xml!, _run, _suiteId);
+        }
+
+        _xml!.WriteEndElement();
+        _xml.Dispose();
+        _writer.Write('\n');
+    }
+
+    private void FlushSuite()
+    {
+        if (_suite.Count == 0)
+        {
+            return;
+        }
+
+        WriteSuite(_xml!, _run!, _suiteId++, _suite[0].SubscriptionId, _suite);
+        _suite.Clear();
     }
 
     private static void WriteSuite(XmlWriter xml, RunReport report, int id, string subscriptionId, IReadOnlyList<VmReport> vms)
