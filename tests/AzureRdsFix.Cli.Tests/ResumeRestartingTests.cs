@@ -2,6 +2,7 @@ using AzureRdsFix.Cli.Journal;
 using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Simulation;
+using AzureRdsFix.Simulation.Arm;
 
 namespace AzureRdsFix.Cli.Tests;
 
@@ -21,18 +22,22 @@ public sealed class ResumeRestartingTests
         using var cancel = new CancellationTokenSource();
         var run = sim.RunAsync(["fix", "--license-server", "ls01.contoso.com", "--yes", "--out", outDir, "--vm", vmId], null, cancellationToken: cancel.Token);
         var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!Entries(journal).Any(e => e.Is(JournalStep.Restart, StepStatus.Started)))
+        while (!Entries(journal).Any(e => e.Is(JournalStep.Restart, StepStatus.Started)) || sim.Azure.Counters[ArmOperation.VirtualMachinesRestart] == 0)
         {
             DateTime.UtcNow.Should().BeBefore(deadline, "the run should reach its restart");
             run.IsCompleted.Should().BeFalse("the run must still be going when it is cut");
             await Task.Delay(20);
         }
 
+        // The restart request is in; give the simulator a moment to apply it (the VM then starts for 4.5 s or more).
+        await Task.Delay(500);
         await cancel.CancelAsync();
         (await run).ExitCode.Should().Be(130);
 
+        var cutLines = File.ReadAllLines(journal).Length;
         var first = await sim.RunAsync("fix", "--resume", journal, "--yes");
         first.ExitCode.Should().Be(0, first.StdOut + first.StdErr);
+        File.ReadAllLines(journal).Skip(cutLines).Should().Contain(l => l.Contains("\"power\":\"Starting\"", StringComparison.Ordinal), "the resumed run met the VM still starting");
         SimulatorSession.ReadReport(outDir).Vms.Should().ContainSingle().Which.Outcome.Should().Be(VmOutcome.Fixed, "the VM the cut run was restarting is waited for, not left Unreachable");
 
         var before = Entries(journal).Count;
