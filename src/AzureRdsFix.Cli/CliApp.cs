@@ -22,7 +22,7 @@ public sealed class CliApp(CliServices services)
         if (parse.Errors.Count > 0)
         {
             var command = parse.CommandResult.Command.Name;
-            await services.IO.Error.WriteLineAsync($"azrdsfix: {OneSentence(parse.Errors[0])}. See 'azrdsfix {(command == "azrdsfix" ? string.Empty : command + " ")}--help'.");
+            await services.IO.Error.WriteLineAsync($"azrdsfix: {OneSentence(parse.Errors[0])} (see 'azrdsfix {(command == "azrdsfix" ? string.Empty : command + " ")}--help').");
             return ExitCodes.BadInput;
         }
 
@@ -56,7 +56,7 @@ public sealed class CliApp(CliServices services)
         var lines = error.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var text = lines.Length <= 1
             ? error.Message.Trim().TrimEnd('.')
-            : $"{lines[0].Replace("Must be one of", string.Empty, StringComparison.Ordinal).Trim().TrimEnd(':', '.')}: expected one of {string.Join(", ", lines[1..].Select(l => l.Trim('\'', '.')))}";
+            : $"{lines[0].Replace("Must be one of", string.Empty, StringComparison.Ordinal).TrimEnd(':', '.', ' ')}: expected one of {string.Join(", ", lines[1..].Select(l => l.Trim('\'', '.')))}";
         var option = error.SymbolResult switch
         {
             System.CommandLine.Parsing.OptionResult o => o.Option.Name,

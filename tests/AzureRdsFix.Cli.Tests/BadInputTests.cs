@@ -57,7 +57,7 @@ public sealed class BadInputTests
         var result = await CliRunner.RunAsync(["scan", "--arm-endpoint", DeadEndpoint, "--auth", "token", "--out", dir.Path], Token());
 
         result.ExitCode.Should().Be(3, result.StdOut + result.StdErr);
-        result.StdErr.Should().Contain("127.0.0.1:9");
+        result.StdErr.Trim().Should().Be("azrdsfix: ARM endpoint https://127.0.0.1:9/ cannot be reached: it refused the connection (nothing listens on port 9); check --arm-endpoint, or a proxy or firewall in between.");
         result.StdOut.Should().Contain("scan: no VMs; 1 scope(s) could not be read.");
         File.Exists(Path.Combine(dir.Path, "report.json")).Should().BeTrue("the report stays whole even when nothing could be read");
         File.Exists(Path.Combine(dir.Path, "journal.jsonl")).Should().BeTrue();

@@ -27,6 +27,7 @@ public static class CliRunner
         X509Certificate2? pinned = null,
         string? workingDirectory = null,
         string? terminalInput = null,
+        Func<CliServices, CliServices>? configure = null,
         CancellationToken cancellationToken = default)
     {
         using var stdout = new StringWriter();
@@ -43,7 +44,7 @@ public static class CliRunner
             GuestChannel = FastRetries,
             SerialConsole = AzureRdsFix.Azure.SerialConsole.SacOptions.Fast,
         };
-        var exit = await new CliApp(services).RunAsync(args, cancellationToken);
+        var exit = await new CliApp(configure?.Invoke(services) ?? services).RunAsync(args, cancellationToken);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Reporting;
 using AzureRdsFix.Simulation;
 using AzureRdsFix.Simulation.Fleets;
 using YamlDotNet.RepresentationModel;
@@ -52,10 +53,21 @@ public sealed partial class PipelineTemplateTests
         merged.Vms.Should().Contain(v => v.Outcome == VmOutcome.Fixed);
         var junit = XDocument.Load(Path.Combine(merge.OutDir, "report.junit.xml"));
         junit.Descendants("testcase").Should().HaveCount(fleetSize, "the merged JUnit holds every VM once");
+        var failing = junit.Descendants("testcase").Where(c => c.Element("failure") is not null || c.Element("error") is not null).Select(c => (string)c.Attribute("name")!);
+        failing.Should().BeEquivalentTo(merged.Vms.Where(v => FailOn.Attention.Counts(v.Outcome)).Select(v => v.Name), "the merged JUnit fails exactly the VMs the merge's --fail-on attention counts");
+        PublishedTestResults("azrdsfix-shard-job.yml").Should().BeEmpty("a shard (and a re-run of it) publishes no test results: its VMs reach the test tab once, through the merge");
+        PublishedTestResults("azrdsfix-merge-job.yml").Should().Equal(["$(mergedOut)/report.junit.xml"], "the merge publishes the one merged JUnit, the file its report step writes");
+        MergeScript().Script.Should().Contain("--out \"$(mergedOut)\" --format junit");
         merge.Output.Should().Contain("##vso[task.uploadsummary]");
         var attention = merged.ScopeErrors.Count > 0 || merged.Vms.Any(v => v.Outcome is not (VmOutcome.Fixed or VmOutcome.Healthy or VmOutcome.NotApplicable));
         merge.ExitCode.Should().Be(attention ? 1 : 0, "the merge job fails per --fail-on attention, and only then: " + merge.Output);
     }
+
+    /// <summary>The testResultsFiles of every PublishTestResults step of a template.</summary>
+    private static string[] PublishedTestResults(string template)
+        => [.. Steps(template)
+            .Where(s => Scalar(s, "task")?.StartsWith("PublishTestResults", StringComparison.Ordinal) == true)
+            .Select(s => Scalar((YamlMappingNode)s.Children[new YamlScalarNode("inputs")], "testResultsFiles")!)];
 
     /// <summary>The shard job's AzureCLI@2 inline script and its env, as the template defines them.</summary>
     private static (string Script, Dictionary<string, string> Env) ShardScript()

@@ -36,7 +36,7 @@ public sealed class SimulatorSession : IAsyncDisposable
             environment[key] = value;
         }
 
-        return CliRunner.RunAsync([.. args, .. Connection], environment, Azure.Certificate, Dir.Path, terminalInput, cancellationToken);
+        return CliRunner.RunAsync([.. args, .. Connection], environment, Azure.Certificate, Dir.Path, terminalInput, cancellationToken: cancellationToken);
     }
 
     public static RunReport ReadReport(string outDir) => ReportJson.Read(File.ReadAllText(Path.Combine(outDir, "report.json")));

@@ -50,6 +50,7 @@ public static class ArmClientFactory
             Transport = new HttpClientTransport(handler),
         };
         clientOptions.Retry.MaxRetries = options.MaxRetries;
+        clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
         clientOptions.Retry.Mode = RetryMode.Exponential;
         clientOptions.Retry.Delay = options.RetryDelay;
         clientOptions.Retry.MaxDelay = options.RetryMaxDelay;
@@ -137,16 +138,25 @@ public static class ArmClientFactory
     public static async Task<(ConnectionOptions Options, string? Note)> ResolveAudienceAsync(ConnectionOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ArmEndpoint is not { } endpoint || !string.IsNullOrWhiteSpace(options.Audience))
+        if (options.ArmEndpoint is not { } endpoint)
         {
             return (options, null);
         }
 
+        // The metadata read is also the run's first contact with a custom endpoint: one that refuses connections or
+        // never answers ends the run here, in one sentence, instead of every later call retrying it for minutes.
+        var audienceGiven = !string.IsNullOrWhiteSpace(options.Audience);
         var fallback = $"{endpoint} serves no readable {MetadataPath.Split('?')[0]} document, so the token audience is {ResolveEnvironment(options).Audience} (the {options.Cloud} audience); pass --audience if the endpoint needs another.";
+        var timeout = options.NetworkTimeout < ProbeTimeout ? options.NetworkTimeout : ProbeTimeout;
         try
         {
-            using var http = new HttpClient(CreateHandler(options.PinnedCertificate)) { Timeout = TimeSpan.FromSeconds(20) };
+            using var http = new HttpClient(CreateHandler(options.PinnedCertificate)) { Timeout = timeout };
             using var response = await http.GetAsync(new Uri(endpoint, MetadataPath), cancellationToken);
+            if (audienceGiven)
+            {
+                return (options, null);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 return (options, fallback);
@@ -167,11 +177,27 @@ public static class ArmClientFactory
 
             return (options, fallback);
         }
-        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (HttpRequestException e) when (e.InnerException is System.Net.Sockets.SocketException socket)
         {
-            return (options, fallback);
+            var why = socket.SocketErrorCode switch
+            {
+                System.Net.Sockets.SocketError.ConnectionRefused => $"it refused the connection (nothing listens on port {endpoint.Port})",
+                System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData => $"its host name {endpoint.Host} does not resolve",
+                _ => socket.Message.TrimEnd('.'),
+            };
+            throw new AzureConnectionException($"ARM endpoint {endpoint} cannot be reached: {why}; check --arm-endpoint, or a proxy or firewall in between.");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AzureConnectionException($"ARM endpoint {endpoint} did not answer within {timeout.TotalSeconds:0} s (it accepted the connection, then sent nothing); check --arm-endpoint, or a proxy or firewall in between.");
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException)
+        {
+            return (options, audienceGiven ? null : fallback);
         }
     }
+
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(20);
 
     private static StaticTokenCredential CreateTokenCredential(Func<string, string?> getEnvironmentVariable, TimeProvider time, AccessTokenExpiry? expiry)
     {

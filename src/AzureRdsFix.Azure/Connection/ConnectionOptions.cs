@@ -45,6 +45,12 @@ public sealed record ConnectionOptions
 
     public X509Certificate2? PinnedCertificate { get; init; }
 
+    /// <summary>
+    /// How long one HTTP attempt may wait for a response (the SDK's network timeout; the endpoint probe waits at most
+    /// 20 s of it). A run sets it to its --step-timeout when that is shorter, so a hung endpoint cannot outlast a step.
+    /// </summary>
+    public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
     /// <summary>SDK transport retries (429/5xx/network) per call.</summary>
     public int MaxRetries { get; init; } = 5;
 

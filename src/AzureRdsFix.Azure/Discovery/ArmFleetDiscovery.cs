@@ -24,9 +24,10 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
         var filter = new VmFilter(scope);
         var matchedTokens = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
+        var groups = new GroupSearch(scope.Subscriptions.Count == 0);
         IAsyncEnumerable<DiscoveryItem> source = filter.OnlyIds && scope.ResourceGroups.Count == 0
             ? ReadByIdAsync(scope, filter, cancellationToken)
-            : ListAsync(scope, cancellationToken);
+            : ListAsync(scope, groups, cancellationToken);
 
         await foreach (var item in source.WithCancellation(cancellationToken))
         {
@@ -48,6 +49,11 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
             yield return item;
         }
 
+        foreach (var missing in groups.FoundNowhere())
+        {
+            yield return missing;
+        }
+
         foreach (var token in scope.Vms.Where(t => !matchedTokens.Contains(t)).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             yield return new DiscoveryFailure(
@@ -62,10 +68,10 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
     /// <summary>VMs discovered ahead of the workers, at most.</summary>
     private const int DiscoveryBuffer = 256;
 
-    private IAsyncEnumerable<DiscoveryItem> ListAsync(DiscoveryScope scope, CancellationToken cancellationToken)
-        => AsyncMerge.InterleaveAsync(PerSubscriptionAsync(scope, cancellationToken), ConcurrentSubscriptions, DiscoveryBuffer, cancellationToken);
+    private IAsyncEnumerable<DiscoveryItem> ListAsync(DiscoveryScope scope, GroupSearch groups, CancellationToken cancellationToken)
+        => AsyncMerge.InterleaveAsync(PerSubscriptionAsync(scope, groups, cancellationToken), ConcurrentSubscriptions, DiscoveryBuffer, cancellationToken);
 
-    private async IAsyncEnumerable<IAsyncEnumerable<DiscoveryItem>> PerSubscriptionAsync(DiscoveryScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<IAsyncEnumerable<DiscoveryItem>> PerSubscriptionAsync(DiscoveryScope scope, GroupSearch groups, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var subscriptions = scope.Subscriptions.Count > 0
             ? NamedSubscriptionsAsync(scope.Subscriptions, cancellationToken)
@@ -75,11 +81,11 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
         {
             yield return subscription.Failure is not null
                 ? One(subscription.Failure)
-                : ListSubscriptionAsync(scope, subscription.Id!, cancellationToken);
+                : ListSubscriptionAsync(scope, subscription.Id!, groups, cancellationToken);
         }
     }
 
-    private async IAsyncEnumerable<DiscoveryItem> ListSubscriptionAsync(DiscoveryScope scope, string subscriptionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<DiscoveryItem> ListSubscriptionAsync(DiscoveryScope scope, string subscriptionId, GroupSearch groups, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (scope.ResourceGroups.Count == 0)
         {
@@ -98,10 +104,15 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
             var resourceGroup = client.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(subscriptionId, group));
             var pages = resourceGroup.GetVirtualMachines().GetAllAsync(filter: null, cancellationToken: cancellationToken);
             var scopeName = $"subscription {subscriptionId} resource group {group}";
-            await foreach (var item in GuardAsync(pages, scopeName, $"list the VMs of resource group {group} in subscription {subscriptionId}", cancellationToken))
+            var notFound = false;
+            var failed = false;
+            await foreach (var item in GuardAsync(pages, scopeName, $"list the VMs of resource group {group} in subscription {subscriptionId}", cancellationToken, groups.Implicit ? e => notFound = IsGroupNotFound(e) : null))
             {
+                failed |= item is DiscoveryFailure;
                 yield return item;
             }
+
+            groups.Searched(group, found: !notFound && !failed, notFound);
         }
     }
 
@@ -227,7 +238,8 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
         AsyncPageable<VirtualMachineResource> pages,
         string scopeName,
         string action,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        [EnumeratorCancellation] CancellationToken cancellationToken,
+        Func<RequestFailedException, bool>? notAnError = null)
     {
         await using var enumerator = pages.GetAsyncEnumerator(cancellationToken);
         while (true)
@@ -242,6 +254,10 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
 
                 item = ToItem(enumerator.Current.Data);
             }
+            catch (RequestFailedException e) when (notAnError?.Invoke(e) == true)
+            {
+                yield break;
+            }
             catch (RequestFailedException e)
             {
                 item = ScopeFailure(e, scopeName, action);
@@ -254,6 +270,8 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
             }
         }
     }
+
+    private static bool IsGroupNotFound(RequestFailedException e) => e.Status == 404 && e.ErrorCode == "ResourceGroupNotFound";
 
     private static DiscoveryFailure ScopeFailure(RequestFailedException e, string scopeName, string action)
     {
@@ -302,6 +320,28 @@ public sealed class ArmFleetDiscovery(ArmClient client) : IFleetDiscovery
     private static SubscriptionPick NotFound(string id) => new(null, new DiscoveryFailure(
         new ScopeError($"subscription {id}", $"Subscription {id} was not found or is not visible to this identity."),
         AzureErrorKind.Auth));
+
+    /// <summary>
+    /// --resource-group without --subscription: the group is looked for in every subscription, and a subscription that
+    /// answers 404 ResourceGroupNotFound simply does not hold it. Only a group found in none of them is a scope error.
+    /// </summary>
+    private sealed class GroupSearch(bool implicitSubscriptions)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (bool Found, bool NotFound)> _groups = new(StringComparer.OrdinalIgnoreCase);
+
+        public bool Implicit => implicitSubscriptions;
+
+        /// <summary>Found: listed in this subscription; not found: its 404 ResourceGroupNotFound (a refusal is neither).</summary>
+        public void Searched(string group, bool found, bool notFound)
+            => _groups.AddOrUpdate(group, (found, notFound), (_, before) => (before.Found || found, before.NotFound || notFound));
+
+        public IEnumerable<DiscoveryFailure> FoundNowhere() => _groups
+            .Where(g => !g.Value.Found && g.Value.NotFound)
+            .OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
+            .Select(g => new DiscoveryFailure(
+                new ScopeError($"resource group {g.Key}", $"Resource group '{g.Key}' was not found in any subscription this identity can list (404 ResourceGroupNotFound in each that answered)."),
+                AzureErrorKind.Failed));
+    }
 
     /// <summary>A subscription to list, or why not; <paramref name="Stop"/>: the failure ends the subscription listing.</summary>
     private sealed record SubscriptionPick(string? Id, DiscoveryFailure? Failure, bool Stop = true);

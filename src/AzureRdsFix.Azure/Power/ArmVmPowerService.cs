@@ -40,13 +40,26 @@ public sealed class ArmVmPowerService(
         // (vmAgent.statuses[].time; arm-shapes.md 2.3). The end is this machine's clock when the restart LRO was seen
         // done, which is after Azure's own end time; a clock ahead of Azure's only makes the wait longer, never shorter
         // than the agent's first fresh report (unconfirmed: how far ARM and local clocks may drift).
-        var restartEnded = _wallClock.GetUtcNow();
+        return await WaitAsync(vm, waitForAgent, _wallClock.GetUtcNow(), "was restarted", cancellationToken);
+    }
+
+    public Task<TriageFacts> WaitUntilRunningAsync(VmRef vm, bool waitForAgent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        // It was seen Starting just now: a status the agent reported before this moment is from before the restart (the
+        // instance view keeps the old one until the agent starts again), so only a later one shows the agent is back.
+        return WaitAsync(vm, waitForAgent, since: _wallClock.GetUtcNow(), "was starting", cancellationToken);
+    }
+
+    /// <param name="since">After a restart: only an agent status later than this shows the agent is back. Null: any Ready.</param>
+    private async Task<TriageFacts> WaitAsync(VmRef vm, bool waitForAgent, DateTimeOffset? since, string what, CancellationToken cancellationToken)
+    {
         var started = timeProvider.GetTimestamp();
         while (true)
         {
             var triage = await inspector.GetTriageAsync(vm, cancellationToken);
             if (triage.Power == PowerState.Running
-                && (!waitForAgent || (triage.Agent == AgentState.Ready && triage.AgentStatusTime > restartEnded)))
+                && (!waitForAgent || (triage.Agent == AgentState.Ready && (since is null || triage.AgentStatusTime > since))))
             {
                 return triage;
             }
@@ -55,9 +68,9 @@ public sealed class ArmVmPowerService(
             {
                 var state = triage.Agent != AgentState.Ready || triage.Power != PowerState.Running
                     ? $"was still {triage.Agent} (power state {triage.Power})"
-                    : $"had not reported since the restart (its Ready status is from {Format(triage.AgentStatusTime)}, the restart ended {Format(restartEnded)})";
+                    : $"had not reported since the restart (its Ready status is from {Format(triage.AgentStatusTime)}, the restart ended {Format(since)})";
                 throw new AgentNotReadyException(
-                    $"VM {vm.Name} was restarted but its VM agent {state} after {options.AgentReadyTimeout.TotalMinutes:0.#} minutes, so the change could not be verified.");
+                    $"VM {vm.Name} {what} but its VM agent {state} after {options.AgentReadyTimeout.TotalMinutes:0.#} minutes, so the change could not be verified.");
             }
 
             // The agent's return is read like an LRO's end: soon after it is likely, within the read budget, never
@@ -69,5 +82,5 @@ public sealed class ArmVmPowerService(
 
     private static string Format(DateTimeOffset? time) => time is { } t
         ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture)
-        : "(no time)";
+        : "(none)";
 }

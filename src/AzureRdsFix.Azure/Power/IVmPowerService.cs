@@ -16,4 +16,10 @@ public interface IVmPowerService
     /// for the VM to run again (a VM reached over the serial console has no Ready agent to wait for).
     /// </summary>
     Task<TriageFacts> RestartAsync(VmRef vm, bool waitForAgent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits (bounded like a restart's wait) for a VM that is already starting, e.g. one a cut run was restarting, to run
+    /// again, with its VM agent Ready when <paramref name="waitForAgent"/>; returns that triage.
+    /// </summary>
+    Task<TriageFacts> WaitUntilRunningAsync(VmRef vm, bool waitForAgent, CancellationToken cancellationToken);
 }

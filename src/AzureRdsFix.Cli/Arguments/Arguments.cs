@@ -1,6 +1,7 @@
 using AzureRdsFix.Azure.Connection;
 using AzureRdsFix.Core.Journal;
 using AzureRdsFix.Core.Model;
+using AzureRdsFix.Core.Reporting;
 
 namespace AzureRdsFix.Cli.Arguments;
 
@@ -56,8 +57,6 @@ public sealed record ExecutionArguments(int MaxParallel, ChannelChoice Channel, 
 
     public string? SerialDomain { get; init; }
 }
-
-public enum FailOn { Attention, Failed, Never }
 
 public sealed record OutputArguments(string? OutDir, IReadOnlyList<string> Formats, FailOn FailOn, bool Quiet);
 

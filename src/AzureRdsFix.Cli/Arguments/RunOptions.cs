@@ -171,7 +171,7 @@ public sealed class RunOptions
         return new OutputArguments(
             result.GetValue(Out),
             formats.Select(f => f.ToLowerInvariant()).Distinct().ToArray(),
-            Enum.Parse<FailOn>(result.GetValue(FailOn)!, ignoreCase: true),
+            Enum.Parse<Core.Reporting.FailOn>(result.GetValue(FailOn)!, ignoreCase: true),
             result.GetValue(Quiet));
     }
 

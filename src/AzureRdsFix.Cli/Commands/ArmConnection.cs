@@ -59,7 +59,20 @@ public static class ArmConnection
     public static async Task<ConnectionOptions> PrepareAsync(CliServices services, ConnectionOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var (resolved, note) = await ArmClientFactory.ResolveAudienceAsync(options, cancellationToken);
+        ConnectionOptions resolved;
+        string? note;
+        try
+        {
+            // A missing or expired token is said before the endpoint is contacted: it is this machine's to fix first.
+            _ = ArmClientFactory.CreateCredential(options, services.Environment.GetVariable, services.Time, expiry: null);
+
+            (resolved, note) = await ArmClientFactory.ResolveAudienceAsync(options, cancellationToken);
+        }
+        catch (AzureConnectionException ex)
+        {
+            throw new ToolFailureException(ex.Message, ex);
+        }
+
         if (note is not null)
         {
             await services.IO.Error.WriteLineAsync($"azrdsfix: note: {note}");

@@ -17,7 +17,26 @@ public sealed class EngineRun(CliServices services)
     /// <param name="record">The run-started record as the command keeps it, given the resolved connection and start time.</param>
     public async Task<int> ExecuteAsync(RunArguments args, string runId, RunFolder folder, string? resumePath, RunWork work, Func<RunStarted, RunStarted> record, CancellationToken cancellationToken)
     {
-        var connection = await ArmConnection.PrepareAsync(services, ArmConnection.Options(services, args.Connection), cancellationToken);
+        // No single HTTP wait outlasts a step: a hung endpoint ends the run within --step-timeout.
+        var connectionOptions = ArmConnection.Options(services, args.Connection);
+        if (args.Execution.StepTimeout < connectionOptions.NetworkTimeout)
+        {
+            connectionOptions = connectionOptions with { NetworkTimeout = args.Execution.StepTimeout };
+        }
+
+        // An endpoint that refuses or never answers ends the run at once, as one scope error: the journal and report are
+        // still written (a pipeline's merge finds the shard), and the run exits 3 with that one sentence.
+        ConnectionOptions connection;
+        string? unreachable = null;
+        try
+        {
+            connection = await ArmConnection.PrepareAsync(services, connectionOptions, cancellationToken);
+        }
+        catch (ToolFailureException ex) when (ex.InnerException is AzureConnectionException)
+        {
+            connection = connectionOptions;
+            unreachable = ex.Message;
+        }
 
         // A token that expires mid-run stops the run (exit 3, one sentence) instead of failing every remaining call.
         var expiry = new AccessTokenExpiry();
@@ -34,7 +53,18 @@ public sealed class EngineRun(CliServices services)
         var ports = services.CreatePorts(client, connection, args.Execution);
         RunEngine Engine(IRunObserver observer) => new(ports, args, runId, journal, observer, services.Time, work);
         EngineResult result;
-        if (args.Output.Quiet)
+        if (unreachable is not null)
+        {
+            var error = new Core.Reporting.ScopeError($"ARM endpoint {connection.ResolvedEndpoint}", unreachable);
+            await journal.AppendAsync(new ScopeFailed { At = services.Time.GetUtcNow(), RunId = runId, Error = error });
+            if (!args.Output.Quiet && !services.IO.OutputIsTerminal)
+            {
+                new PlainProgress(services.IO.Out).ScopeFailed(error);
+            }
+
+            result = new EngineResult(journal.View(), Cancelled: false, AuthFailedEverywhere: true);
+        }
+        else if (args.Output.Quiet)
         {
             result = await Engine(new SilentProgress()).RunAsync(cancellationToken);
         }
@@ -48,7 +78,7 @@ public sealed class EngineRun(CliServices services)
             result = await Engine(new PlainProgress(services.IO.Out)).RunAsync(cancellationToken);
         }
 
-        using var reports = result.Journal.Reports();
+        using var reports = result.Journal.Reports(services.ReportLineRead);
         var report = RunOutput.Report(result.Journal, reports, args.Command.Name(), startedAt, services.Time.GetUtcNow());
         return await RunOutput.FinishAsync(services, report, args.Output, folder.OutDir, journal, result.Cancelled, result.AuthFailedEverywhere, expiry.Message);
     }

@@ -40,7 +40,7 @@ public sealed class ReportCommand(CliServices services, RunOptions options)
             services.Environment.CurrentDirectory,
             output.OutDir,
             view.Paths.Count == 1 ? Path.GetDirectoryName(view.Paths[0])! : Path.Combine(services.Environment.CurrentDirectory, "azrdsfix-runs", runId));
-        using var reports = view.Reports();
+        using var reports = view.Reports(services.ReportLineRead);
         var report = RunOutput.Report(
             view,
             reports,

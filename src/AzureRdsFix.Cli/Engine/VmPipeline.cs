@@ -42,6 +42,7 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
     private async Task<VmReport> ProcessCoreAsync(DiscoveredVm item, PriorVmState? prior, DeferredVm? deferred, VmAttempt attempt, CancellationToken cancellationToken)
     {
         var vm = item.Vm;
+        attempt.GuestMayBeChanged = prior is { RemediationStarted: true };
         if (item.Os == OsKind.Linux)
         {
             return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", attempt.Elapsed());
@@ -63,8 +64,16 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
                 return VmResult.For(vm, VmOutcome.NotApplicable, "Linux VM: Remote Desktop licensing does not apply.", attempt.Elapsed());
             }
 
+            if (prior is not null && triage.Os == OsKind.Windows && triage.Power == PowerState.Starting)
+            {
+                // The cut run was restarting it: wait (bounded) for it to run again, then re-probe and verify as usual.
+                triage = await steps.RunAsync(vm, JournalStep.Triage, ct => ports.Power.WaitUntilRunningAsync(vm, args.Execution.Channel != ChannelChoice.SerialConsole, ct), Describe, cancellationToken);
+            }
+
             if (UseSerial(triage) is not { } useSerial)
             {
+                // A guest the cut run changed stays to be verified: a later resume finishes it once it can be reached.
+                attempt.Final = prior is not { RemediationStarted: true };
                 return VmResult.For(vm, VmOutcome.Unreachable, UnreachableReason(triage), attempt.Elapsed());
             }
 
@@ -122,13 +131,14 @@ public sealed partial class VmPipeline(EnginePorts ports, RunArguments args, str
         var attempt = new VmAttempt(time, startedAt);
         try
         {
-            return new PipelineResult(await work(attempt)) { Deferred = attempt.Deferred };
+            var report = await work(attempt);
+            return new PipelineResult(report, attempt.Final) { Deferred = attempt.Deferred };
         }
         catch (StepFailedException ex)
         {
-            // After a fix's remediation started, the guest may be changed but not verified: a resumed run finishes it.
-            // A rollback puts recorded values back and is simply run again.
-            var final = rollback || ex.Step is not (JournalStep.Remediate or JournalStep.Restart or JournalStep.Verify);
+            // After a fix's remediation started (in this run or a cut one), the guest may be changed but not verified: a
+            // resumed run finishes it. A rollback puts recorded values back and is simply run again.
+            var final = rollback || (ex.Step is not (JournalStep.Remediate or JournalStep.Restart or JournalStep.Verify) && !attempt.GuestMayBeChanged);
             var outcome = ex.Failure.Kind == AzureErrorKind.Unreachable ? VmOutcome.Unreachable : VmOutcome.Failed;
             var resumeHint = final ? string.Empty : " The guest may already be changed: resume the run to re-probe and finish this VM.";
             var reason = outcome == VmOutcome.Unreachable && attempt.Channel == GuestChannelKind.SerialConsole
@@ -343,6 +353,12 @@ internal sealed class VmAttempt(TimeProvider time, long? startedAt = null)
     public GuestChannelKind? Channel { get; set; }
 
     public DeferredVm? Deferred { get; set; }
+
+    /// <summary>False when the VM's report is not its last word (a resumed run finishes it).</summary>
+    public bool Final { get; set; } = true;
+
+    /// <summary>A cut run started changing this guest: any failure leaves it for a resume to verify.</summary>
+    public bool GuestMayBeChanged { get; set; }
 
     public long Elapsed() => (long)time.GetElapsedTime(Started).TotalMilliseconds;
 }

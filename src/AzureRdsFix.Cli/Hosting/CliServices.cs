@@ -30,6 +30,9 @@ public sealed record CliServices(IOContext IO, ICliEnvironment Environment, Time
     /// </summary>
     public Func<Engine.EnginePorts, Engine.EnginePorts> DecoratePorts { get; init; } = ports => ports;
 
+    /// <summary>Told each time a VM's report line is read back from a journal for the end-of-run outputs (tests count the passes).</summary>
+    public Action<Core.Reporting.VmReport>? ReportLineRead { get; init; }
+
     /// <summary>
     /// The engine's ports over one ArmClient: the only place commands get them from. The serial console channel is there
     /// when an account was given (password only from the environment, never from the command line, never kept anywhere

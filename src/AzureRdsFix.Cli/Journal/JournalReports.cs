@@ -16,8 +16,11 @@ public sealed class JournalReports : IReadOnlyList<VmReport>, IDisposable
     private readonly SafeFileHandle?[] _files;
     private readonly IReadOnlyList<VmState> _vms;
 
-    public JournalReports(IReadOnlyList<string> paths, IReadOnlyList<VmState> reported)
+    private readonly Action<VmReport>? _onRead;
+
+    public JournalReports(IReadOnlyList<string> paths, IReadOnlyList<VmState> reported, Action<VmReport>? onRead = null)
     {
+        _onRead = onRead;
         _paths = paths;
         _files = new SafeFileHandle?[paths.Count];
         _vms = reported;
@@ -31,7 +34,9 @@ public sealed class JournalReports : IReadOnlyList<VmReport>, IDisposable
         {
             var at = _vms[index].ReportAt!.Value;
             var file = _files[at.Journal] ??= File.OpenHandle(_paths[at.Journal], FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            return ((VmFinished)JournalFile.ReadAt(file, at.Offset, at.Length)).Report;
+            var report = ((VmFinished)JournalFile.ReadAt(file, at.Offset, at.Length)).Report;
+            _onRead?.Invoke(report);
+            return report;
         }
     }
 

@@ -73,7 +73,7 @@ public sealed class JournalView
     }
 
     /// <summary>Every VM that has a report line, latest line each, in report order; read from disk as enumerated.</summary>
-    public JournalReports Reports() => new(Paths, Fold.Reported);
+    public JournalReports Reports(Action<VmReport>? onRead = null) => new(Paths, Fold.Reported, onRead);
 
     public IReadOnlyList<JournaledVm> Vms() => Fold.Vms
         .Select(vm => new JournaledVm(vm.Vm, vm.Snapshot, ToResult(vm.EffectiveRemediation))

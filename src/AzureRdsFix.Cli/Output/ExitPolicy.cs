@@ -1,26 +1,19 @@
-using AzureRdsFix.Cli.Arguments;
 using AzureRdsFix.Cli.Hosting;
 using AzureRdsFix.Core.Model;
 using AzureRdsFix.Core.Reporting;
 
 namespace AzureRdsFix.Cli.Output;
 
-/// <summary>--fail-on: exit 1 when any VM (or an unreadable scope) is at or above the chosen level.</summary>
+/// <summary>--fail-on: exit 1 when any VM (or an unreadable scope) is at or above the chosen level (<see cref="FailOnPolicy"/>).</summary>
 public static class ExitPolicy
 {
-    public static int For(RunReport report, FailOn failOn)
+    public static int For(RunReport report, FailOn failOn) => For(report.Summary, report.ScopeErrors.Count, failOn);
+
+    /// <summary>From the summary counts: no pass over the VMs, which may be read back from the journal.</summary>
+    public static int For(ReportSummary summary, int scopeErrors, FailOn failOn)
     {
-        // From the summary counts: one pass over the VMs, which may be read back from the journal.
-        var count = report.Summary.ByOutcome;
-        var failed = report.ScopeErrors.Count > 0 || count[nameof(VmOutcome.Failed)] > 0;
-        var attention = failed || new[] { VmOutcome.NeedsAttention, VmOutcome.Unreachable, VmOutcome.WouldFix, VmOutcome.FixedPendingRestart }
-            .Any(o => count[o.ToString()] > 0);
-        var hit = failOn switch
-        {
-            FailOn.Attention => attention,
-            FailOn.Failed => failed,
-            _ => false,
-        };
+        var hit = (scopeErrors > 0 && failOn.CountsScopeErrors())
+            || Enum.GetValues<VmOutcome>().Any(o => failOn.Counts(o) && summary.ByOutcome.TryGetValue(o.ToString(), out var n) && n > 0);
         return hit ? ExitCodes.FindingsAtThreshold : ExitCodes.Success;
     }
 }

@@ -32,17 +32,47 @@ public static class RunOutput
     public static async Task<int> FinishAsync(CliServices services, RunReport report, OutputArguments output, string outDir, JournalWriter? journal, bool cancelled, bool authFailedEverywhere, string? stoppedBecause = null)
     {
         cancelled |= stoppedBecause is not null;
-        var written = ReportFiles.Write(report, outDir, output.Formats);
+        report = report with { FailOn = output.FailOn };
+        var io = services.IO;
+
+        // One pass over the fold's VMs (read from the journal as they come) feeds every end-of-run output. The summary
+        // line and the exit code need only the fold's counts.
+        var files = ReportFiles.Open(outDir, output.Formats);
+        var table = output.Quiet ? null : new TableWriter();
+        var pipelines = AzurePipelines.IsActive(services.Environment.GetVariable) ? new AzurePipelines(io.Out) : null;
+        try
+        {
+            var writers = new List<IRunWriter>(files);
+            if (table is not null)
+            {
+                writers.Add(table);
+            }
+
+            if (pipelines is not null)
+            {
+                writers.Add(pipelines);
+            }
+
+            Pass(report, writers);
+        }
+        finally
+        {
+            foreach (var file in files)
+            {
+                file.Dispose();
+            }
+        }
+
+        var written = ReportFiles.Paths(outDir);
         var summary = SummaryRenderer.SummaryLine(report);
         if (journal is not null)
         {
             await journal.AppendAsync(new RunFinished { At = report.FinishedAt, RunId = report.RunId, Cancelled = cancelled, Summary = summary });
         }
 
-        var io = services.IO;
-        if (!output.Quiet)
+        if (table is not null)
         {
-            SummaryRenderer.RenderTable(ConsoleFactory.For(io), report);
+            table.Render(ConsoleFactory.For(io));
             await io.Out.WriteLineAsync($"Report: {written.ReportJson}");
             if (journal is not null)
             {
@@ -51,10 +81,7 @@ public static class RunOutput
         }
 
         await io.Out.WriteLineAsync(summary);
-        if (AzurePipelines.IsActive(services.Environment.GetVariable))
-        {
-            AzurePipelines.Write(io.Out, report, written.Markdown);
-        }
+        pipelines?.UploadSummary(written.Markdown);
 
         if (stoppedBecause is not null)
         {
@@ -84,6 +111,27 @@ public static class RunOutput
         }
 
         return ExitPolicy.For(report, output.FailOn);
+    }
+
+    private static void Pass(RunReport report, IReadOnlyList<IRunWriter> writers)
+    {
+        foreach (var writer in writers)
+        {
+            writer.Begin(report);
+        }
+
+        foreach (var vm in report.Vms)
+        {
+            foreach (var writer in writers)
+            {
+                writer.WriteVm(vm);
+            }
+        }
+
+        foreach (var writer in writers)
+        {
+            writer.End();
+        }
     }
 
     private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;

@@ -4,32 +4,52 @@ using Spectre.Console;
 
 namespace AzureRdsFix.Cli.Output;
 
-/// <summary>The final table (VM, subscription, outcome, main finding) and the one-line summary.</summary>
-public static class SummaryRenderer
+/// <summary>
+/// The final table (VM, subscription, outcome, main finding), fed by the run's one pass. A big fleet's table shows the
+/// VMs that need a look, at most MaxRows of them (the first by outcome, then name; no more are held); the rest are
+/// counted, and every VM is in report.json and report.md.
+/// </summary>
+public sealed class TableWriter : IRunWriter
 {
     private const int MaxFullTable = 50;
     private const int MaxRows = 500;
 
-    public static void RenderTable(IAnsiConsole console, RunReport report)
+    private readonly List<VmReport> _rows = [];
+    private RunReport? _run;
+    private bool _big;
+    private int _candidates;
+    private int _quiet;
+
+    public void Begin(RunReport run)
     {
-        // One pass over the report (it may be read back from the journal). A big fleet's table shows the VMs that need a
-        // look, at most MaxRows of them; the rest are counted, and every VM is in report.json and report.md.
-        var big = report.Vms.Count > MaxFullTable;
-        var rows = new List<VmReport>();
-        var quiet = 0;
-        foreach (var vm in report.Vms)
+        _run = run;
+        _big = run.Summary.Total > MaxFullTable;
+        _rows.Clear();
+        _candidates = 0;
+        _quiet = 0;
+    }
+
+    public void WriteVm(VmReport vm)
+    {
+        if (_big && vm.Outcome is VmOutcome.Healthy or VmOutcome.NotApplicable)
         {
-            if (big && vm.Outcome is VmOutcome.Healthy or VmOutcome.NotApplicable)
-            {
-                quiet++;
-            }
-            else
-            {
-                rows.Add(vm);
-            }
+            _quiet++;
+            return;
         }
 
-        var shown = rows.OrderBy(v => OutcomeRank(v.Outcome)).ThenBy(v => v.Name, StringComparer.OrdinalIgnoreCase).Take(MaxRows).ToArray();
+        _candidates++;
+        _rows.Add(vm);
+        if (_rows.Count >= 2 * MaxRows)
+        {
+            Trim();
+        }
+    }
+
+    public void End() => Trim();
+
+    public void Render(IAnsiConsole console)
+    {
+        var shown = _rows;
         var withSnapshots = shown.Any(v => v.Snapshot is not null);
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("VM").AddColumn("Subscription").AddColumn("Outcome").AddColumn("Main finding");
@@ -45,8 +65,8 @@ public static class SummaryRenderer
             var cells = new List<Spectre.Console.Rendering.IRenderable>
             {
                 new Text(vm.Name),
-                new Text(ShortId(vm.SubscriptionId)),
-                new Markup(Colour(vm.Outcome)),
+                new Text(SummaryRenderer.ShortId(vm.SubscriptionId)),
+                new Markup(SummaryRenderer.Colour(vm.Outcome)),
                 new Text(main is null ? "-" : $"{main.RuleId} {main.Title}"),
             };
             if (withSnapshots)
@@ -59,17 +79,29 @@ public static class SummaryRenderer
         }
 
         console.Write(table);
-        if (quiet > 0 || rows.Count > shown.Length)
+        if (_quiet > 0 || _candidates > shown.Count)
         {
-            console.WriteLine($"{quiet + rows.Count - shown.Length} more VM(s) not listed here ({quiet} Healthy or NotApplicable); every VM is in report.json.");
+            console.WriteLine($"{_quiet + _candidates - shown.Count} more VM(s) not listed here ({_quiet} Healthy or NotApplicable); every VM is in report.json.");
         }
 
-        foreach (var error in report.ScopeErrors)
+        foreach (var error in _run!.ScopeErrors)
         {
             console.MarkupLineInterpolated($"[red]Not scanned:[/] {error.Scope}: {error.Message}");
         }
     }
 
+    /// <summary>Keeps the first MaxRows rows in table order.</summary>
+    private void Trim()
+    {
+        var kept = _rows.OrderBy(v => SummaryRenderer.OutcomeRank(v.Outcome)).ThenBy(v => v.Name, StringComparer.OrdinalIgnoreCase).Take(MaxRows).ToList();
+        _rows.Clear();
+        _rows.AddRange(kept);
+    }
+}
+
+/// <summary>The one-line summary, and how the table shows outcomes.</summary>
+public static class SummaryRenderer
+{
     public static string SummaryLine(RunReport report)
     {
         var parts = report.Summary.ByOutcome.Where(p => p.Value > 0).Select(p => $"{p.Value} {p.Key}");
@@ -78,9 +110,9 @@ public static class SummaryRenderer
         return $"{report.Command}: {counts}{scopes}.";
     }
 
-    private static string ShortId(string subscriptionId) => subscriptionId.Length > 8 ? subscriptionId[..8] : subscriptionId;
+    internal static string ShortId(string subscriptionId) => subscriptionId.Length > 8 ? subscriptionId[..8] : subscriptionId;
 
-    private static int OutcomeRank(VmOutcome outcome) => outcome switch
+    internal static int OutcomeRank(VmOutcome outcome) => outcome switch
     {
         VmOutcome.Failed => 0,
         VmOutcome.NeedsAttention => 1,
@@ -93,7 +125,7 @@ public static class SummaryRenderer
         _ => 8,
     };
 
-    private static string Colour(VmOutcome outcome) => outcome switch
+    internal static string Colour(VmOutcome outcome) => outcome switch
     {
         VmOutcome.Failed => "[red]Failed[/]",
         VmOutcome.NeedsAttention => "[yellow]NeedsAttention[/]",

@@ -88,7 +88,7 @@ public static class Planner
 
     private static FixPlan WouldFix(IReadOnlyList<SettingChange> changes)
     {
-        var list = string.Join(", ", changes.Select(c => $"{c.Setting} {c.Before ?? "(absent)"} -> {c.After ?? "(absent)"}"));
+        var list = string.Join(", ", changes.Select(c => $"{c.Setting} {c.Before ?? "(none)"} -> {c.After ?? "(none)"}"));
         var serverCheck = changes.Any(c => c.Setting == LicenseServersSetting)
             ? " after checking in the guest that the license servers answer on TCP 135"
             : string.Empty;

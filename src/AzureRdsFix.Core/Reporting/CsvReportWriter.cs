@@ -8,31 +8,36 @@ public sealed class CsvReportWriter : IReportWriter
     private static readonly string[] Header =
         ["name", "subscriptionId", "resourceGroup", "location", "outcome", "mainRule", "reason", "snapshotId", "changes", "channel", "durationMs", "error"];
 
+    private TextWriter _writer = TextWriter.Null;
+
     public string Format => "csv";
 
     public string FileName => "report.csv";
 
-    public void Write(RunReport report, TextWriter writer)
+    public void Begin(RunReport run, TextWriter writer)
     {
+        _writer = writer;
         WriteRow(writer, Header);
-        foreach (var vm in report.Vms)
-        {
-            WriteRow(writer,
-            [
-                vm.Name,
-                vm.SubscriptionId,
-                vm.ResourceGroup,
-                vm.Location,
-                vm.Outcome.ToString(),
-                ReportFacts.MainRule(vm),
-                vm.Reason,
-                vm.Snapshot?.Id,
-                ReportFacts.Changes(vm),
-                vm.Channel,
-                ReportFacts.Number(vm.DurationMs),
-                vm.Error,
-            ]);
-        }
+    }
+
+    public void WriteVm(VmReport vm) => WriteRow(_writer,
+    [
+        vm.Name,
+        vm.SubscriptionId,
+        vm.ResourceGroup,
+        vm.Location,
+        vm.Outcome.ToString(),
+        ReportFacts.MainRule(vm),
+        vm.Reason,
+        vm.Snapshot?.Id,
+        ReportFacts.Changes(vm),
+        vm.Channel,
+        ReportFacts.Number(vm.DurationMs),
+        vm.Error,
+    ]);
+
+    public void End()
+    {
     }
 
     private static void WriteRow(TextWriter writer, IEnumerable<string?> fields)

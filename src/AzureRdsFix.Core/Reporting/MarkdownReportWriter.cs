@@ -15,12 +15,26 @@ public sealed class MarkdownReportWriter : IReportWriter
 
     public string FileName => "report.md";
 
-    public void Write(RunReport report, TextWriter writer)
+    private TextWriter _writer = TextWriter.Null;
+    private RunReport? _run;
+
+    /// <summary>The "Findings and changes" section, written after the VM table: the text of the listed VMs' details.</summary>
+    private readonly System.Text.StringBuilder _details = new();
+    private int _listed;
+    private int _omitted;
+
+    public void Begin(RunReport run, TextWriter writer)
     {
-        var summary = report.Summary;
-        writer.Write($"# azrdsfix {report.Command}\n\n");
-        writer.Write($"Run `{report.RunId}`, {ReportFacts.Timestamp(report.StartedAt)} to {ReportFacts.Timestamp(report.FinishedAt)}, "
-            + $"{report.Tool.Name} {report.Tool.Version}.\n\n");
+        _writer = writer;
+        _run = run;
+        _details.Clear();
+        _listed = 0;
+        _omitted = 0;
+
+        var summary = run.Summary;
+        writer.Write($"# azrdsfix {run.Command}\n\n");
+        writer.Write($"Run `{run.RunId}`, {ReportFacts.Timestamp(run.StartedAt)} to {ReportFacts.Timestamp(run.FinishedAt)}, "
+            + $"{run.Tool.Name} {run.Tool.Version}.\n\n");
 
         writer.Write("| Outcome | VMs |\n|---|---:|\n");
         foreach (var outcome in Enum.GetValues<VmOutcome>())
@@ -32,59 +46,69 @@ public sealed class MarkdownReportWriter : IReportWriter
         }
 
         writer.Write($"| **Total** | **{ReportFacts.Number(summary.Total)}** |\n");
-
-        var listed = report.Vms.Where(vm => !Quiet.Contains(vm.Outcome)).ToList();
-        WriteVms(writer, listed, report.Vms.Count - listed.Count);
-        WriteFindings(writer, listed);
-        WriteScopeErrors(writer, report.ScopeErrors);
+        writer.Write("\n## Virtual machines\n\n");
     }
 
-    private static void WriteVms(TextWriter writer, IReadOnlyList<VmReport> listed, int omitted)
+    public void WriteVm(VmReport vm)
     {
-        writer.Write("\n## Virtual machines\n\n");
-        if (listed.Count > 0)
+        if (Quiet.Contains(vm.Outcome))
         {
-            writer.Write("| VM | Resource group | Subscription | Outcome | Rule | Reason |\n|---|---|---|---|---|---|\n");
-            foreach (var vm in listed)
-            {
-                writer.Write($"| {Cell(vm.Name)} | {Cell(vm.ResourceGroup)} | {Cell(vm.SubscriptionId)} | {vm.Outcome} | "
-                    + $"{Cell(ReportFacts.MainRule(vm) ?? string.Empty)} | {Cell(vm.Error is null ? vm.Reason : $"{vm.Reason} Error: {vm.Error}")} |\n");
-            }
-
-            writer.Write('\n');
+            _omitted++;
+            return;
         }
 
-        writer.Write(omitted == 0
-            ? "Every VM in scope is listed.\n"
-            : $"{ReportFacts.Number(omitted)} Healthy or NotApplicable VM(s) are not listed; report.json lists every VM.\n");
+        if (_listed++ == 0)
+        {
+            _writer.Write("| VM | Resource group | Subscription | Outcome | Rule | Reason |\n|---|---|---|---|---|---|\n");
+        }
+
+        _writer.Write($"| {Cell(vm.Name)} | {Cell(vm.ResourceGroup)} | {Cell(vm.SubscriptionId)} | {vm.Outcome} | "
+            + $"{Cell(ReportFacts.MainRule(vm) ?? string.Empty)} | {Cell(vm.Error is null ? vm.Reason : $"{vm.Reason} Error: {vm.Error}")} |\n");
+        using var details = new StringWriter(_details, System.Globalization.CultureInfo.InvariantCulture);
+        WriteDetails(details, vm);
     }
 
-    private static void WriteFindings(TextWriter writer, IReadOnlyList<VmReport> listed)
+    public void End()
     {
-        var withDetails = listed.Where(vm => vm.Findings.Count > 0 || vm.Changes.Count > 0 || vm.Snapshot is not null).ToList();
-        if (withDetails.Count == 0)
+        if (_listed > 0)
+        {
+            _writer.Write('\n');
+        }
+
+        _writer.Write(_omitted == 0
+            ? "Every VM in scope is listed.\n"
+            : $"{ReportFacts.Number(_omitted)} Healthy or NotApplicable VM(s) are not listed; report.json lists every VM.\n");
+        if (_details.Length > 0)
+        {
+            _writer.Write("\n## Findings and changes\n");
+            _writer.Write(_details.ToString());
+            _details.Clear();
+        }
+
+        WriteScopeErrors(_writer, _run!.ScopeErrors);
+    }
+
+    private static void WriteDetails(TextWriter writer, VmReport vm)
+    {
+        if (vm.Findings.Count == 0 && vm.Changes.Count == 0 && vm.Snapshot is null)
         {
             return;
         }
 
-        writer.Write("\n## Findings and changes\n");
-        foreach (var vm in withDetails)
+        writer.Write($"\n### {Text(vm.Name)} ({Text(vm.ResourceGroup)})\n\n");
+        foreach (var finding in vm.Findings)
         {
-            writer.Write($"\n### {Text(vm.Name)} ({Text(vm.ResourceGroup)})\n\n");
-            foreach (var finding in vm.Findings)
-            {
-                writer.Write($"- **{finding.RuleId}** ({finding.Severity}) {Text(finding.Title)}\n");
-            }
+            writer.Write($"- **{finding.RuleId}** ({finding.Severity}) {Text(finding.Title)}\n");
+        }
 
-            foreach (var change in vm.Changes)
-            {
-                writer.Write($"- change `{change.Setting}`: {Value(change.Before)} → {Value(change.After)}\n");
-            }
+        foreach (var change in vm.Changes)
+        {
+            writer.Write($"- change `{change.Setting}`: {Value(change.Before)} → {Value(change.After)}\n");
+        }
 
-            if (vm.Snapshot is { } snapshot)
-            {
-                writer.Write($"- snapshot `{snapshot.Id}` ({Text(snapshot.State)})\n");
-            }
+        if (vm.Snapshot is { } snapshot)
+        {
+            writer.Write($"- snapshot `{snapshot.Id}` ({Text(snapshot.State)})\n");
         }
     }
 
@@ -102,7 +126,7 @@ public sealed class MarkdownReportWriter : IReportWriter
         }
     }
 
-    private static string Value(string? value) => value is null ? "(absent)" : $"`{value}`";
+    private static string Value(string? value) => value is null ? "(none)" : $"`{value}`";
 
     /// <summary>One line, and no raw HTML: a '&lt;' in a reason or error would otherwise start a tag.</summary>
     private static string Text(string text) => text

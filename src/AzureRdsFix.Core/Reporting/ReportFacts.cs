@@ -8,9 +8,9 @@ internal static class ReportFacts
 {
     public static string? MainRule(VmReport vm) => RuleCatalog.MainFinding(vm.Findings)?.RuleId;
 
-    /// <summary>"LicensingMode: 5 -> 4; SpecifiedLicenseServers: (absent) -> ls01".</summary>
+    /// <summary>"LicensingMode: 5 -> 4; SpecifiedLicenseServers: (none) -> ls01".</summary>
     public static string Changes(VmReport vm) =>
-        string.Join("; ", vm.Changes.Select(c => $"{c.Setting}: {c.Before ?? "(absent)"} -> {c.After ?? "(absent)"}"));
+        string.Join("; ", vm.Changes.Select(c => $"{c.Setting}: {c.Before ?? "(none)"} -> {c.After ?? "(none)"}"));
 
     public static string Seconds(long milliseconds) =>
         (milliseconds / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);

@@ -22,30 +22,9 @@ public static class ReportJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static void Write(RunReport report, TextWriter writer)
-    {
-        if (writer is StreamWriter { Encoding: UTF8Encoding } file && file.Encoding.GetPreamble().Length == 0)
-        {
-            // A file: write the UTF-8 straight to it, a VM at a time, instead of building the whole report in memory.
-            file.Flush();
-            using (var json = new Utf8JsonWriter(file.BaseStream, WriterOptions))
-            {
-                WriteReport(json, report);
-            }
+    public static void Write(RunReport report, TextWriter writer) => new JsonReportWriter().Write(report, writer);
 
-            file.Write('\n');
-            return;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            WriteReport(json, report);
-        }
-
-        writer.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
-        writer.Write('\n');
-    }
+    internal static JsonWriterOptions Options => WriterOptions;
 
     public static string Write(RunReport report)
     {
@@ -98,7 +77,8 @@ public static class ReportJson
         return ReadVm(document.RootElement);
     }
 
-    private static void WriteReport(Utf8JsonWriter json, RunReport report)
+    /// <summary>Everything before the first VM: the run, its summary, and the opening of "vms".</summary>
+    internal static void WriteHeader(Utf8JsonWriter json, RunReport report)
     {
         json.WriteStartObject();
         json.WriteNumber("schemaVersion", report.SchemaVersion);
@@ -122,19 +102,13 @@ public static class ReportJson
 
         json.WriteEndObject();
         json.WriteEndObject();
-
         json.WriteStartArray("vms");
-        foreach (var vm in report.Vms)
-        {
-            WriteVm(json, vm);
-            if (json.BytesPending > 64 * 1024)
-            {
-                json.Flush();
-            }
-        }
+    }
 
+    /// <summary>Everything after the last VM: the end of "vms", the scope errors.</summary>
+    internal static void WriteFooter(Utf8JsonWriter json, RunReport report)
+    {
         json.WriteEndArray();
-
         json.WriteStartArray("scopeErrors");
         foreach (var error in report.ScopeErrors)
         {

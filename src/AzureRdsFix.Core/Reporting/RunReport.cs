@@ -20,6 +20,9 @@ public sealed record RunReport
 
     /// <summary>Scopes (subscriptions, resource groups) that could not be listed, so their VMs are not in <see cref="Vms"/>.</summary>
     public IReadOnlyList<ScopeError> ScopeErrors { get; init; } = [];
+
+    /// <summary>The run's --fail-on: which outcomes count as failing (JUnit marks those, as the exit code does). Not in report.json.</summary>
+    public FailOn FailOn { get; init; } = FailOn.Attention;
 }
 
 public sealed record ToolInfo(string Name, string Version);

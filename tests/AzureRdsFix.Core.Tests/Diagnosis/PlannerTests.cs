@@ -22,7 +22,7 @@ public sealed class PlannerTests
             new SettingChange("LicensingMode", "5", "4"),
             new SettingChange("SpecifiedLicenseServers", null, "ls01.contoso.com"));
         plan.Reason.Should().Be(
-            "Fix would set LicensingMode 5 -> 4, SpecifiedLicenseServers (absent) -> ls01.contoso.com after checking in the "
+            "Fix would set LicensingMode 5 -> 4, SpecifiedLicenseServers (none) -> ls01.contoso.com after checking in the "
             + "guest that the license servers answer on TCP 135; a restart makes it take effect.");
     }
 

@@ -39,14 +39,30 @@ public sealed class WriterTests
         root.Elements("testsuite").Select(s => (string?)s.Attribute("name")).Should().Equal(
             $"subscription {SampleReport.SubscriptionA}", $"subscription {SampleReport.SubscriptionB}", "scope errors");
         ((int)root.Attribute("tests")!).Should().Be(10);
-        ((int)root.Attribute("failures")!).Should().Be(1);
+        ((int)root.Attribute("failures")!).Should().Be(4, "--fail-on attention (the default) counts NeedsAttention, Unreachable, WouldFix and FixedPendingRestart");
         ((int)root.Attribute("errors")!).Should().Be(2);
         Kind("rdsh-gpo").Should().Be("failure");
         Kind("rdsh-old").Should().Be("error");
         Kind("web-01").Should().Be("skipped");
-        Kind("rdsh-stopped").Should().Be("skipped");
+        Kind("rdsh-stopped").Should().Be("failure");
+        Kind("rdsh-03").Should().Be("failure");
+        Kind("rdsh-04").Should().Be("failure");
         Kind("rdsh-01").Should().BeNull();
         Kind("rdsh-rolled").Should().BeNull();
+    }
+
+    [Fact]
+    public void JUnit_FailOnFailed_OnlyFailedAndScopeErrorsFail()
+    {
+        var root = XDocument.Parse(new JUnitReportWriter().Render(Sample with { FailOn = FailOn.Failed })).Root!;
+        string? Kind(string vm) => root.Descendants("testcase").Single(c => (string?)c.Attribute("name") == vm)
+            .Elements().FirstOrDefault(e => e.Name != "system-out")?.Name.LocalName;
+
+        ((int)root.Attribute("failures")!).Should().Be(0);
+        ((int)root.Attribute("errors")!).Should().Be(2);
+        Kind("rdsh-old").Should().Be("error");
+        Kind("rdsh-gpo").Should().Be("skipped");
+        Kind("rdsh-stopped").Should().Be("skipped");
     }
 
     [Fact]
@@ -72,7 +88,7 @@ public sealed class WriterTests
         var failed = rows.Single(r => r[0] == "rdsh-old");
         failed[11].Should().Be(Sample.Vms.Single(vm => vm.Name == "rdsh-old").Error);
         failed[5].Should().Be("RDS001");
-        rows.Single(r => r[0] == "rdsh-01")[8].Should().Be("LicensingMode: 5 -> 4; SpecifiedLicenseServers: (absent) -> ls01.contoso.com");
+        rows.Single(r => r[0] == "rdsh-01")[8].Should().Be("LicensingMode: 5 -> 4; SpecifiedLicenseServers: (none) -> ls01.contoso.com");
         csv.Should().EndWith("\r\n");
     }
 

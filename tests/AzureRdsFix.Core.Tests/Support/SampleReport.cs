@@ -38,7 +38,7 @@ internal static class SampleReport
                 Changes = [new SettingChange("LicensingMode", null, "4"), new SettingChange("SpecifiedLicenseServers", null, "ls01.contoso.com,ls02.contoso.com")],
             },
             Vm(SubscriptionA, "rg-rds", "rdsh-04", VmOutcome.WouldFix,
-                "Fix would set LicensingMode 5 -> 4, SpecifiedLicenseServers (absent) -> ls01.contoso.com.", 8_400) with
+                "Fix would set LicensingMode 5 -> 4, SpecifiedLicenseServers (none) -> ls01.contoso.com.", 8_400) with
             {
                 Findings = Findings(Probes.LockedOut()),
                 Changes = [new SettingChange("LicensingMode", "5", "4"), new SettingChange("SpecifiedLicenseServers", null, "ls01.contoso.com")],
